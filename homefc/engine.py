@@ -1,0 +1,281 @@
+"""llama.cpp engine: load a GGUF, keep a prefilled prompt prefix, decode under a grammar with fast-forward."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from homefc.errors import GrammarError, ModelError
+
+log = logging.getLogger(__name__)
+
+GGUF_MAGIC = b"GGUF"
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+    "'<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+@dataclass
+class Generation:
+    """One constrained generation: the text and what it cost."""
+
+    text: str
+    """Decoded output."""
+    tokens: list[int]
+    """Output token ids."""
+    prompt_tokens: int
+    """Tokens evaluated for the prompt in this request (the cached prefix excluded)."""
+    cached_tokens: int
+    """Prompt tokens reused from the prefilled prefix."""
+    forward_passes: int
+    """Model evaluations during decoding."""
+    sampled_tokens: int
+    """Tokens chosen from logits."""
+    forced_tokens: int
+    """Tokens appended by grammar fast-forward without sampling."""
+    prefill_ms: float
+    """Time spent evaluating the prompt."""
+    decode_ms: float
+    """Time spent producing the output."""
+    mask_ms: float
+    """Time spent computing grammar masks and forced tokens."""
+    stopped: bool
+    """True when the grammar completed (not cut off by max_tokens)."""
+
+
+def check_gguf(path: Path) -> None:
+    """Fail with one line if the path is not an existing GGUF file."""
+    if not path.exists():
+        raise ModelError(f"{path}: model file not found")
+    if not path.is_file():
+        raise ModelError(f"{path}: not a file")
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read: {exc}") from None
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"{path}: not a GGUF file (expected a .gguf model)")
+
+
+class Engine:
+    """A llama.cpp model with a reusable prompt prefix and grammar-constrained greedy decoding."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        n_batch: int = 512,
+    ) -> None:
+        path = Path(path)
+        check_gguf(path)
+        import llama_cpp
+
+        self.path = path
+        threads = n_threads or os.cpu_count() or 1
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_batch=n_batch,
+                n_threads=threads,
+                n_threads_batch=threads,
+                logits_all=False,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"{path}: llama.cpp cannot load it as a language model ({exc})") from None
+        if self.llm.metadata.get("general.type", "model") != "model":
+            raise ModelError(f"{path}: is a {self.llm.metadata['general.type']}, not a model")
+        self._llama_cpp = llama_cpp
+        self.vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
+        self.n_ctx = n_ctx
+        self.eos = self.llm.token_eos()
+        self.chat_template = self.llm.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+        self._prefix: list[int] = []
+        self._lltok: Any = None
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> list[int]:
+        """Token ids of a text; special tokens written in it (chat markers) are parsed."""
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def tokenize_plain(self, text: str) -> list[int]:
+        """Token ids of untrusted text: special-token markers in it are treated as plain text."""
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+
+    def detokenize(self, tokens: Sequence[int]) -> str:
+        """Text of token ids."""
+        return self.llm.detokenize(list(tokens)).decode("utf-8", errors="replace")
+
+    def render_chat(self, messages: Sequence[dict[str, str]], *, add_generation_prompt: bool = True) -> str:
+        """Messages rendered with the model's own chat template (from the GGUF metadata)."""
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+
+        def raise_exception(message: str) -> None:
+            raise ModelError(f"{self.path}: chat template error: {message}")
+
+        template = env.from_string(self.chat_template)
+        return template.render(
+            messages=list(messages),
+            add_generation_prompt=add_generation_prompt,
+            bos_token="",
+            eos_token=self.detokenize([self.eos]),
+            raise_exception=raise_exception,
+        )
+
+    # --- prefix cache -------------------------------------------------------------------------
+
+    @property
+    def prefix_tokens(self) -> int:
+        """Length of the prefilled prefix."""
+        return len(self._prefix)
+
+    def set_prefix(self, tokens: Sequence[int]) -> float:
+        """Evaluate the shared prompt prefix once; later requests start from its state. Returns ms."""
+        start = time.perf_counter()
+        self._prefix = list(tokens)
+        self.llm.reset()
+        if self._prefix:
+            self.llm.eval(self._prefix)
+        return (time.perf_counter() - start) * 1000
+
+    def _load_prompt(self, prefix: Sequence[int], suffix: Sequence[int], use_cache: bool) -> tuple[int, int]:
+        """Put prefix + suffix into the context; returns (evaluated, reused) token counts.
+
+        The cache holds one prefix: a request with another prefix makes that one the cached prefix.
+        """
+        prefix = list(prefix)
+        n = len(prefix)
+        if not prefix and not suffix:
+            raise GrammarError("empty prompt")
+        if not use_cache:
+            self.llm.reset()
+            self.llm.eval(prefix + list(suffix))
+            return n + len(suffix), 0
+        hit = prefix == self._prefix and self.llm.n_tokens >= n and list(self.llm.input_ids[:n]) == prefix
+        if hit:
+            self.llm.n_tokens = n
+        else:
+            self.set_prefix(prefix)
+        if suffix:
+            self.llm.eval(list(suffix))
+        return (len(suffix), n) if hit else (n + len(suffix), 0)
+
+    # --- decoding -----------------------------------------------------------------------------
+
+    def _matcher(self, grammar: str) -> Any:
+        import llguidance
+        import llguidance.gbnf_to_lark
+        import llguidance.llamacpp
+
+        if self._lltok is None:
+            with warnings.catch_warnings():
+                # llguidance's helper calls a llama.cpp function deprecated in name only, once per token.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                self._lltok = llguidance.llamacpp.lltokenizer_from_vocab(self.vocab)
+        try:
+            lark = llguidance.gbnf_to_lark.any_to_lark(grammar)
+        except Exception as exc:
+            raise GrammarError(f"grammar does not convert: {exc}") from None
+        matcher = llguidance.LLMatcher(self._lltok, lark, log_level=0)
+        if matcher.is_error():
+            raise GrammarError(f"grammar rejected: {matcher.get_error()}")
+        return matcher
+
+    def _last_logits(self) -> np.ndarray:
+        ptr = self._llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    def generate(
+        self,
+        prefix: Sequence[int],
+        suffix: Sequence[int],
+        grammar: str,
+        *,
+        max_tokens: int = 128,
+        use_cache: bool = True,
+        fast_forward: bool = True,
+    ) -> Generation:
+        """Greedy decoding of prefix + suffix under a GBNF grammar (llguidance), forced tokens batched."""
+        import llguidance.numpy as llnp
+
+        total = len(prefix) + len(suffix) + max_tokens
+        if total > self.n_ctx:
+            raise GrammarError(f"prompt of {len(prefix) + len(suffix)} tokens does not fit the context of {self.n_ctx}")
+        matcher = self._matcher(grammar)
+        t0 = time.perf_counter()
+        evaluated, reused = self._load_prompt(prefix, suffix, use_cache)
+        t1 = time.perf_counter()
+        bitmask = llnp.allocate_token_bitmask(1, self.n_vocab)
+        out: list[int] = []
+        forward = sampled = forced = 0
+        mask_s = 0.0
+        while len(out) < max_tokens and not matcher.is_stopped():
+            m0 = time.perf_counter()
+            ff = matcher.compute_ff_tokens() if fast_forward else []
+            if ff:
+                ff = ff[: max_tokens - len(out)]
+                matcher.consume_tokens(ff)
+                mask_s += time.perf_counter() - m0
+                out += ff
+                forced += len(ff)
+                batch = ff
+            else:
+                llnp.fill_next_token_bitmask(matcher, bitmask)
+                allowed = np.unpackbits(bitmask[0].view(np.uint8), bitorder="little")[: self.n_vocab].astype(bool)
+                mask_s += time.perf_counter() - m0
+                if not allowed.any():
+                    break
+                logits = np.where(allowed, self._last_logits(), -np.inf)
+                token = int(np.argmax(logits))
+                if token == self.eos:
+                    break
+                if not matcher.consume_token(token):
+                    break
+                out.append(token)
+                sampled += 1
+                batch = [token]
+            if matcher.is_stopped() or len(out) >= max_tokens:
+                break
+            self.llm.eval(batch)
+            forward += 1
+        t2 = time.perf_counter()
+        return Generation(
+            text=self.detokenize(out),
+            tokens=out,
+            prompt_tokens=evaluated,
+            cached_tokens=reused,
+            forward_passes=forward,
+            sampled_tokens=sampled,
+            forced_tokens=forced,
+            prefill_ms=(t1 - t0) * 1000,
+            decode_ms=(t2 - t1) * 1000,
+            mask_ms=mask_s * 1000,
+            stopped=matcher.is_accepting() or matcher.is_stopped(),
+        )
+
+
+def validate_gbnf(engine: Engine, grammar: str) -> None:
+    """Check a GBNF grammar with llama.cpp's own parser (an invalid one would crash generation)."""
+    import llama_cpp
+
+    sampler = llama_cpp.llama_sampler_init_grammar(engine.vocab, grammar.encode("utf-8"), b"root")
+    if not sampler:
+        raise GrammarError("llama.cpp rejected the grammar")
+    llama_cpp.llama_sampler_free(sampler)

@@ -1,0 +1,46 @@
+"""Build the heavy objects (catalog, embedder, index, model) once from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from homefc.assistant import Assistant
+from homefc.catalog import Catalog, build_catalog, load_tools
+from homefc.config import Settings
+from homefc.domains import DomainSpec, load_domains
+from homefc.engine import Engine
+from homefc.home import bundled_home, load_home
+from homefc.prompt import load_fewshot
+from homefc.resources import cache_dir, default_embedder_path, default_model_path, set_offline
+from homefc.retrieval import Retriever, SentenceEmbedder
+
+log = logging.getLogger(__name__)
+
+
+def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
+    """The catalog of the configured tool list, home, or the bundled example flat."""
+    if settings.tools is not None:
+        return load_tools(settings.tools)
+    return build_catalog(load_home(settings.home or bundled_home()), domains)
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """Load files and models named by the settings (cheap checks first) and wire the assistant."""
+    set_offline()
+    domains = load_domains(settings.domains)
+    catalog = load_catalog(settings, domains)
+    model_path = settings.model or default_model_path()
+    embedder_path = settings.embedder or default_embedder_path()
+    engine = Engine(model_path, n_ctx=settings.n_ctx, n_threads=settings.threads)
+    embedder = SentenceEmbedder(embedder_path)
+    retriever = Retriever(catalog, embedder, domains, cache_dir=settings.cache_dir or cache_dir(), k=settings.top_k)
+    return Assistant(
+        catalog,
+        retriever,
+        engine,
+        fewshot=load_fewshot(domains),
+        k=settings.top_k,
+        max_calls=settings.max_calls,
+        max_input_chars=settings.max_input_chars,
+        max_tokens=settings.max_tokens,
+    )

@@ -1,0 +1,137 @@
+"""Prompt text: the cached prefix (instructions, worked examples) and the per-request part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from homefc.catalog import Catalog, Function, build_catalog
+from homefc.domains import ArgSchema, DomainSpec
+from homefc.errors import HomeError
+from homefc.home import Home, home_from_data, read_data_file
+
+FEWSHOT_FILE = Path(__file__).parent / "devices" / "prompts" / "fewshot.yaml"
+MAX_ENUM_SHOWN = 6
+
+SYSTEM_PROMPT = (
+    "You are homefc, a smart-home assistant. Each request lists the functions you may call. "
+    'Reply with one JSON call {"name": ..., "arguments": {...}}, or a JSON list of calls when the '
+    "request needs several. Use only the listed functions and entity ids, and only the arguments the "
+    "request asks for. To answer a question about a device, call its get_state function. If no listed "
+    "function fits, or the request is not about the home, reply with one short sentence and no call."
+)
+
+
+class _Example(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request: str
+    candidates: list[str]
+    reply: str
+
+
+class _FewShot(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    home: dict[str, object]
+    examples: list[_Example]
+
+
+def _describe_arg(arg: ArgSchema) -> str:
+    if arg.enum is not None:
+        shown = list(arg.enum[:MAX_ENUM_SHOWN]) + (["..."] if len(arg.enum) > MAX_ENUM_SHOWN else [])
+        kind = "|".join(shown)
+    elif arg.type in ("integer", "number") and arg.minimum is not None and arg.maximum is not None:
+        kind = f"{arg.minimum:g}-{arg.maximum:g}"
+    elif arg.type == "string":
+        kind = "text"
+    else:
+        kind = arg.type
+    return f"{arg.name}{'' if arg.required else '?'} {kind}"
+
+
+def _service_text(fn: Function) -> str:
+    service = fn.tool.split(".", 1)[1] if fn.entity_id else fn.tool
+    if not fn.args:
+        return service
+    return f"{service}({', '.join(_describe_arg(a) for a in fn.args)})"
+
+
+def describe_functions(functions: Sequence[Function], catalog: Catalog) -> list[str]:
+    """One line per entity (its services grouped) or per plain tool."""
+    lines: list[str] = []
+    by_entity: dict[str, list[Function]] = {}
+    for fn in functions:
+        if fn.entity_id is None:
+            desc = f" - {fn.description}" if fn.description else ""
+            lines.append(f"{_service_text(fn)}{desc}")
+        else:
+            by_entity.setdefault(fn.entity_id, []).append(fn)
+    home = catalog.home
+    for entity_id, fns in by_entity.items():
+        entity = home.entity(entity_id) if home else None
+        about = ""
+        if entity is not None:
+            area = home.area(entity.area) if home else None
+            about = f' "{entity.name}"'
+            if area is not None:
+                about += f" in {area.name.lower()}"
+            if entity.state is not None:
+                about += f", {entity.state}"
+        services = ", ".join(_service_text(f) for f in fns)
+        lines.append(f"{entity_id}{about}: {services}")
+    return lines
+
+
+def request_content(
+    text: str, functions: Sequence[Function], catalog: Catalog, *, context_area: str | None = None
+) -> str:
+    """The user turn: candidate functions, where the speaker is, and the request itself."""
+    parts = ["Functions:", *describe_functions(functions, catalog)]
+    if context_area and catalog.home is not None:
+        area = catalog.home.area(context_area)
+        if area is not None:
+            parts.append(f"Speaker is in: {area.name.lower()}")
+    parts.append(f"Request: {text}")
+    return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class FewShot:
+    """Worked examples for the prefix, each with its own made-up candidate functions."""
+
+    catalog: Catalog
+    """Catalog of the few-shot home."""
+    examples: list[tuple[str, list[Function], str]]
+    """(request, candidates, reply)."""
+
+
+def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE) -> FewShot:
+    """Load the worked examples and expand their home with the runtime's own catalog code."""
+    raw = _FewShot.model_validate(read_data_file(path, HomeError))
+    home: Home = home_from_data(raw.home, source=str(path))
+    catalog = build_catalog(home, domains)
+    examples: list[tuple[str, list[Function], str]] = []
+    for ex in raw.examples:
+        fns: list[Function] = []
+        for key in ex.candidates:
+            tool, _, entity = key.partition(":")
+            fn = catalog.get(tool, entity or None)
+            if fn is None:
+                raise HomeError(f"{path}: example '{ex.request}': unknown function {key}")
+            fns.append(fn)
+        examples.append((ex.request, fns, ex.reply))
+    return FewShot(catalog, examples)
+
+
+def prefix_messages(fewshot: FewShot | None) -> list[dict[str, str]]:
+    """System prompt and worked examples: everything that is the same for every request."""
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    if fewshot is not None:
+        for request, fns, reply in fewshot.examples:
+            messages.append({"role": "user", "content": request_content(request, fns, fewshot.catalog)})
+            messages.append({"role": "assistant", "content": reply})
+    return messages

