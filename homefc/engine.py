@@ -77,12 +77,16 @@ class Engine:
         n_ctx: int = 2048,
         n_threads: int | None = None,
         n_batch: int = 512,
+        lora_path: str | Path | None = None,
     ) -> None:
         path = Path(path)
         check_gguf(path)
+        if lora_path is not None:
+            check_gguf(Path(lora_path))
         import llama_cpp
 
         self.path = path
+        self.lora_path = Path(lora_path) if lora_path is not None else None
         threads = n_threads or os.cpu_count() or 1
         try:
             self.llm = llama_cpp.Llama(
@@ -93,9 +97,11 @@ class Engine:
                 n_threads_batch=threads,
                 logits_all=False,
                 verbose=False,
+                lora_path=str(lora_path) if lora_path is not None else None,
             )
         except (ValueError, RuntimeError) as exc:
-            raise ModelError(f"{path}: llama.cpp cannot load it as a language model ({exc})") from None
+            what = f"{path} with adapter {lora_path}" if lora_path else str(path)
+            raise ModelError(f"{what}: llama.cpp cannot load it as a language model ({exc})") from None
         if self.llm.metadata.get("general.type", "model") != "model":
             raise ModelError(f"{path}: is a {self.llm.metadata['general.type']}, not a model")
         self._llama_cpp = llama_cpp

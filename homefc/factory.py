@@ -11,8 +11,8 @@ from homefc.config import Settings
 from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine
 from homefc.home import bundled_home, load_home
-from homefc.prompt import load_fewshot
-from homefc.resources import cache_dir, default_embedder_path, default_model_path, set_offline
+from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, load_fewshot
+from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,11 @@ def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
 def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Callable[[Catalog], Assistant]:
     """Load the model and embedder once; return a function that builds an assistant for any catalog."""
     set_offline()
-    engine = Engine(settings.model or default_model_path(), n_ctx=settings.n_ctx, n_threads=settings.threads)
+    choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
+    engine = Engine(choice.base, n_ctx=settings.n_ctx, n_threads=settings.threads, lora_path=choice.adapter)
     embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
-    fewshot = load_fewshot(domains)
+    fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
+    system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
 
     def make(catalog: Catalog) -> Assistant:
         retriever = Retriever(catalog, embedder, domains, cache_dir=settings.cache_dir or cache_dir(), k=settings.top_k)
@@ -39,6 +41,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
             retriever,
             engine,
             fewshot=fewshot,
+            system=system,
             k=settings.top_k,
             max_calls=settings.max_calls,
             max_input_chars=settings.max_input_chars,
@@ -50,21 +53,6 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
 
 def build_assistant(settings: Settings) -> Assistant:
     """Load files and models named by the settings (cheap checks first) and wire the assistant."""
-    set_offline()
     domains = load_domains(settings.domains)
     catalog = load_catalog(settings, domains)
-    model_path = settings.model or default_model_path()
-    embedder_path = settings.embedder or default_embedder_path()
-    engine = Engine(model_path, n_ctx=settings.n_ctx, n_threads=settings.threads)
-    embedder = SentenceEmbedder(embedder_path)
-    retriever = Retriever(catalog, embedder, domains, cache_dir=settings.cache_dir or cache_dir(), k=settings.top_k)
-    return Assistant(
-        catalog,
-        retriever,
-        engine,
-        fewshot=load_fewshot(domains),
-        k=settings.top_k,
-        max_calls=settings.max_calls,
-        max_input_chars=settings.max_input_chars,
-        max_tokens=settings.max_tokens,
-    )
+    return assistant_factory(settings, domains)(catalog)

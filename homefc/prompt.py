@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,6 +24,15 @@ SYSTEM_PROMPT = (
     "request asks for. To answer a question about a device, call its get_state function. If no listed "
     "function fits, or the request is not about the home, reply with one short sentence and no call."
 )
+
+
+# A tuned model learned the format from its training data: a short system prompt and no worked examples
+# keep every request (and every training example) short.
+TUNED_SYSTEM_PROMPT = (
+    "You are homefc, a smart-home assistant. Reply with a JSON call of the listed functions, a JSON list of "
+    "calls, or one short sentence when no function fits."
+)
+PROFILES = ("fewshot", "tuned")
 
 
 class _Example(BaseModel):
@@ -168,11 +177,35 @@ def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE) -> F
     return FewShot(catalog, examples)
 
 
-def prefix_messages(fewshot: FewShot | None) -> list[dict[str, str]]:
+def prefix_messages(fewshot: FewShot | None, system: str = SYSTEM_PROMPT) -> list[dict[str, str]]:
     """System prompt and worked examples: everything that is the same for every request."""
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    messages = [{"role": "system", "content": system}]
     if fewshot is not None:
         for request, fns, reply in fewshot.examples:
             messages.append({"role": "user", "content": request_content(request, fns, fewshot.catalog)})
             messages.append({"role": "assistant", "content": reply})
     return messages
+
+
+SENTINEL = "\u2063HOMEFC-REQUEST\u2063"
+
+
+@dataclass(frozen=True)
+class ChatFrame:
+    """The chat template split around the user turn: the cached head before it, the tail after it."""
+
+    head: str
+    """Everything before the request's user content (system prompt, worked examples, user header)."""
+    tail: str
+    """Everything after it (end of turn, assistant header)."""
+
+
+def chat_frame(
+    render: Callable[[list[dict[str, str]]], str], fewshot: FewShot | None, system: str = SYSTEM_PROMPT
+) -> ChatFrame:
+    """Render the prefix messages plus a placeholder user turn and split the text at the placeholder."""
+    rendered = render([*prefix_messages(fewshot, system), {"role": "user", "content": SENTINEL}])
+    head, sep, tail = rendered.partition(SENTINEL)
+    if not sep:
+        raise ValueError("the chat template dropped the user message")
+    return ChatFrame(head, tail)

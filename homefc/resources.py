@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from homefc.errors import EmbedderError, ModelError
 
@@ -55,6 +59,54 @@ def default_embedder_path() -> Path:
     if not (model / "config.json").exists() and not (model / "modules.json").exists():
         raise EmbedderError(f"default embedder: no sentence-transformers model in {model}")
     return model
+
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """A resolved model: base GGUF, optional LoRA adapter, and the prompt profile it expects."""
+
+    name: str
+    """Manifest name, or the file name for a plain path."""
+    base: Path
+    """Base GGUF file."""
+    adapter: Path | None
+    """GGUF LoRA adapter applied at load time, if any."""
+    profile: str
+    """Prompt profile: 'fewshot' or 'tuned'."""
+
+
+def _manifest() -> dict[str, Any]:
+    return yaml.safe_load((MODELS_DIR / "manifest.yaml").read_text(encoding="utf-8"))
+
+
+def model_names() -> list[str]:
+    """Names in the model manifest."""
+    return sorted(_manifest()["models"])
+
+
+def resolve_model(spec: str | None, adapter: Path | None = None, profile: str | None = None) -> ModelChoice:
+    """A manifest name (default: the manifest's default) or a GGUF path, with optional overrides."""
+    manifest = _manifest()
+    name = spec or manifest["default"]
+    entry = manifest["models"].get(name)
+    if entry is None:
+        path = Path(name)
+        if path.suffix != ".gguf" and not path.exists():
+            known = ", ".join(sorted(manifest["models"]))
+            raise ModelError(f"{name}: no such model file or model name (known names: {known})")
+        return ModelChoice(path.name, path, adapter, profile or ("tuned" if adapter else "fewshot"))
+    base_spec = str(entry["base"])
+    if base_spec.startswith("package:"):
+        if base_spec != f"package:{DEFAULT_LLM_PACKAGE}":
+            raise ModelError(f"{name}: unsupported base {base_spec}")
+        base = default_model_path()
+    else:
+        base = MODELS_DIR / base_spec
+    shipped = MODELS_DIR / entry["adapter"] if entry.get("adapter") else None
+    return ModelChoice(name, base, adapter or shipped, profile or str(entry.get("profile", "fewshot")))
 
 
 def cache_dir() -> Path:

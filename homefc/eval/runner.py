@@ -228,7 +228,7 @@ class Evaluator:
                     sentence_index=0,
                     sentence=case.sentence,
                     category=case.category or "simple",
-                    domains=_domains_of([], [c.name for c in case.expect_calls]) if case.expect_calls else ["none"],
+                    domains=["tools"] if case.expect_calls else ["none"],
                     home_entities=len(catalog),
                     passed=False,
                     reason="",
