@@ -20,6 +20,7 @@ def _add_runtime_options(p: argparse.ArgumentParser) -> None:
     src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
     p.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file (default: the manifest's)")
     p.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
+    p.add_argument("--profile", choices=["fewshot", "tuned"], help="prompt profile (default: the model's own)")
     p.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
     p.add_argument("--config", type=Path, help="TOML settings file")
     p.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--home", type=Path, help="home for case files that name none (overrides theirs)")
     ev.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file")
     ev.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
+    ev.add_argument("--profile", choices=["fewshot", "tuned"], help="prompt profile (default: the model's own)")
     ev.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
     ev.add_argument("--config", type=Path, help="TOML settings file")
     ev.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
@@ -77,6 +79,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         tools=getattr(args, "tools", None),
         model=str(args.model) if args.model else None,
         adapter=args.adapter,
+        prompt_profile=args.profile,
         embedder=args.embedder,
         top_k=args.top_k,
         threads=args.threads,

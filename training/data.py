@@ -1,0 +1,183 @@
+"""Step 1: training data built by the runtime's own retrieval, prompt and grammar code.
+
+Sources are generated homes and the example homes in homefc/devices/homes only; evaluation homes and
+sentences (homefc/devices/eval) are never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from homefc.calls import parse_output
+from homefc.catalog import ENTITY_ARG, build_catalog
+from homefc.domains import load_domains
+from homefc.engine import Engine
+from homefc.grammar import build_grammar
+from homefc.home import BUNDLED_HOMES, Home, load_home
+from homefc.homegen import generate_home
+from homefc.prompt import request_content
+from homefc.retrieval import Embedder, Retriever
+from training.config import DataConfig
+from training.requests import Request, RequestMaker, load_templates
+
+log = logging.getLogger(__name__)
+
+MISS_ANSWER = "Sorry, I couldn't find that in your home."
+
+
+@dataclass
+class Example:
+    """One training example: the runtime's per-request prompt content and the reply to learn."""
+
+    home: str
+    """Source home."""
+    kind: str
+    """Generator that made the request."""
+    category: str
+    """simple, multiple, parallel or irrelevance."""
+    domains: list[str]
+    """Domains of the expected calls."""
+    text: str
+    """The request."""
+    context_area: str | None
+    """Speaker's area, if any."""
+    content: str
+    """The user turn exactly as the runtime builds it (candidates + request)."""
+    target: str
+    """The assistant reply: JSON call(s) or a short answer."""
+    candidates: list[str]
+    """Functions retrieval offered (keys)."""
+    retrieval_miss: bool
+    """True when retrieval did not offer a needed function (the target is then an answer)."""
+
+
+def training_homes(cfg: DataConfig) -> list[tuple[str, Home]]:
+    """Generated homes of the configured sizes plus the bundled example homes."""
+    homes = [
+        (f"generated-{n}-s{cfg.seed + i}", generate_home(n, seed=cfg.seed + i)) for i, n in enumerate(cfg.home_sizes)
+    ]
+    if cfg.include_example_homes:
+        homes += [(p.stem, load_home(p)) for p in sorted(BUNDLED_HOMES.glob("*.yaml"))]
+    return homes
+
+
+def target_text(request: Request) -> str:
+    """The reply in the exact form the grammar admits."""
+    if request.answer is not None:
+        return request.answer
+    if len(request.calls) == 1:
+        return json.dumps(request.calls[0], ensure_ascii=False)
+    return json.dumps(request.calls, ensure_ascii=False)
+
+
+def grammar_accepts(engine: Engine, grammar: str, text: str) -> bool:
+    """Whether the runtime grammar engine accepts exactly this text."""
+    matcher = engine._matcher(grammar)
+    tokens = engine.tokenize_plain(text)
+    return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
+
+
+def build_examples(
+    cfg: DataConfig, engine: Engine, embedder: Embedder, cache_dir: Path | None
+) -> tuple[list[Example], dict[str, Any]]:
+    """Generate, retrieve, render and filter examples; returns them with the data card."""
+    start = time.perf_counter()
+    rng = random.Random(cfg.seed)
+    domains = load_domains()
+    templates = load_templates()
+    homes = training_homes(cfg)
+    per_home = max(1, cfg.examples // len(homes))
+    examples: list[Example] = []
+    seen: set[tuple[str, str]] = set()
+    dropped: Counter[str] = Counter()
+    for name, home in homes:
+        catalog = build_catalog(home, domains)
+        retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
+        maker = RequestMaker(home, catalog, templates, rng)
+        made = attempts = 0
+        while made < per_home and attempts < per_home * 20:
+            attempts += 1
+            request = maker.draw()
+            if request is None or len(request.calls) > cfg.max_calls:
+                dropped["no fitting template"] += request is None
+                continue
+            if (name, request.text.lower()) in seen:
+                dropped["duplicate"] += 1
+                continue
+            cands = retriever.retrieve(request.text, k=cfg.top_k, context_area=request.context_area)
+            fns = [c.function for c in cands]
+            keys = {f.key for f in fns}
+            needed = {f"{c['name']}:{c['arguments'].get(ENTITY_ARG)}" for c in request.calls}
+            miss = bool(needed - keys)
+            if miss:
+                if rng.random() > cfg.keep_miss_fraction:
+                    dropped["retrieval miss (not kept)"] += 1
+                    continue
+                request = Request(
+                    request.text,
+                    request.category,
+                    answer=MISS_ANSWER,
+                    context_area=request.context_area,
+                    kind=request.kind + "+miss",
+                )
+            target = target_text(request)
+            grammar = build_grammar(fns, max_calls=cfg.max_calls).text
+            parsed = parse_output(target, catalog, fns)
+            if not parsed.ok or not grammar_accepts(engine, grammar, target):
+                dropped["rejected by grammar or schema"] += 1
+                continue
+            seen.add((name, request.text.lower()))
+            content = request_content(request.text, fns, catalog, context_area=request.context_area)
+            examples.append(
+                Example(
+                    name,
+                    request.kind,
+                    request.category,
+                    request.domains,
+                    request.text,
+                    request.context_area,
+                    content,
+                    target,
+                    sorted(keys),
+                    miss,
+                )
+            )
+            made += 1
+    rng.shuffle(examples)
+    card = {
+        "seed": cfg.seed,
+        "examples": len(examples),
+        "homes": [n for n, _ in homes],
+        "categories": dict(Counter(e.category for e in examples)),
+        "kinds": dict(Counter(e.kind for e in examples)),
+        "domains": dict(Counter(d for e in examples for d in e.domains)),
+        "retrieval_misses": sum(e.retrieval_miss for e in examples),
+        "dropped": dict(dropped),
+        "seconds": round(time.perf_counter() - start, 1),
+        "config": asdict(cfg),
+    }
+    return examples, card
+
+
+def write_examples(examples: list[Example], card: dict[str, Any], out_dir: Path) -> Path:
+    """Write data.jsonl and data_card.json; returns the JSONL path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "data.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for ex in examples:
+            fh.write(json.dumps(asdict(ex), ensure_ascii=False) + "\n")
+    (out_dir / "data_card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read_examples(path: Path) -> list[Example]:
+    """Examples from a data.jsonl."""
+    with path.open(encoding="utf-8") as fh:
+        return [Example(**json.loads(line)) for line in fh if line.strip()]

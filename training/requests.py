@@ -1,0 +1,279 @@
+"""Synthetic requests for one home: phrasings from templates.yaml, each with the reply a correct assistant gives."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from homefc.catalog import ENTITY_ARG, Catalog, Function
+from homefc.home import Entity, Home
+
+TEMPLATES = Path(__file__).parent / "templates.yaml"
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass
+class Request:
+    """A request and the reply a correct assistant gives."""
+
+    text: str
+    """What the person says."""
+    category: str
+    """simple, multiple, parallel or irrelevance."""
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    """Expected calls (name, arguments) in the grammar's argument order."""
+    answer: str | None = None
+    """Expected plain answer when no call fits."""
+    context_area: str | None = None
+    """Speaker's area, if the request depends on it."""
+    kind: str = ""
+    """Which generator made it (for the data card)."""
+
+    @property
+    def domains(self) -> list[str]:
+        """Domains of the calls (['none'] without calls)."""
+        return sorted({c["name"].split(".")[0] for c in self.calls}) or ["none"]
+
+
+def load_templates(path: Path = TEMPLATES) -> dict[str, Any]:
+    """The phrasing templates."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+class RequestMaker:
+    """Draws varied requests for one home from the templates."""
+
+    def __init__(self, home: Home, catalog: Catalog, templates: dict[str, Any], rng: random.Random) -> None:
+        self.home = home
+        self.catalog = catalog
+        self.t = templates
+        self.rng = rng
+        self.by_tool: dict[str, list[Function]] = {}
+        for fn in catalog.functions:
+            if fn.entity_id:
+                self.by_tool.setdefault(fn.tool, []).append(fn)
+        self.tools = [t for t in self.t["services"] if t in self.by_tool]
+        names = " ".join(e.name.lower() + " " + " ".join(e.aliases).lower() for e in home.entities)
+        self.home_words = set(re.findall(r"\w+", names))
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _name(self, entity: Entity) -> str:
+        choices = [entity.name] * 3 + entity.aliases
+        name = self.rng.choice(choices)
+        return name.lower() if self.rng.random() < 0.75 else name
+
+    def _area(self, entity: Entity) -> str | None:
+        area = self.home.area(entity.area)
+        if area is None:
+            return None
+        return self.rng.choice([area.name] * 2 + area.aliases).lower()
+
+    def noun(self, entity: Entity) -> str | None:
+        """The entity's name without its area words ('Kitchen ceiling light' → 'ceiling light')."""
+        area = self.home.area(entity.area)
+        if area is None:
+            return None
+        name = entity.name.lower()
+        for prefix in [area.name.lower(), *[a.lower() for a in area.aliases]]:
+            if name.startswith(prefix + " ") and len(name) > len(prefix) + 2:
+                return name[len(prefix) + 1 :]
+        return None
+
+    def _value(self, sampler: str, fn: Function, entity: Entity, slots: dict[str, Any]) -> Any:
+        rng, attrs = self.rng, entity.attributes
+        if sampler.startswith("enum_"):
+            arg = fn.arg(sampler[5:])
+            return rng.choice(arg.enum) if arg and arg.enum else None
+        arg_bounds = {a.name: (a.minimum, a.maximum) for a in fn.args}
+        samplers: dict[str, Callable[[], Any]] = {
+            "pct": lambda: rng.choice(range(5, 101, 5)),
+            "step": lambda: rng.choice([10, 20, 25, 30, 40, 50]),
+            "pos": lambda: rng.choice(range(10, 100, 10)),
+            "vol": lambda: rng.choice(range(10, 101, 10)),
+            "vol_fraction": lambda: round(slots["v"] / 100, 2),
+            "humidity": lambda: rng.choice(range(30, 71, 5)),
+            "color_name": lambda: rng.choice(fn.arg("color_name").enum or ["red"]),  # type: ignore[union-attr]
+            "new_item": lambda: rng.choice([i for i in self.t["items"] if i not in attrs.get("items", [])]),
+        }
+        if sampler in samplers:
+            return samplers[sampler]()
+        if sampler == "kelvin":
+            lo, hi = arg_bounds.get("color_temp_kelvin", (2200, 6500))
+            return rng.choice(range(int(lo or 2200) // 100 * 100 + 100, int(hi or 6500) + 1, 100))
+        if sampler.startswith("temperature"):
+            lo, hi = arg_bounds.get("temperature", (None, None))
+            lo, hi = (lo if lo is not None else 7), (hi if hi is not None else 35)
+            current = attrs.get("temperature")
+            if sampler == "temperature":
+                value = rng.choice(range(int(lo) + 1, int(hi)))
+                return value + 0.5 if rng.random() < 0.2 and value + 0.5 <= hi else value
+            if not isinstance(current, int | float):
+                return None
+            value = current + (1 if sampler == "temperature_up" else -1)
+            return value if lo <= value <= hi else None
+        if sampler == "number":
+            lo, hi = attrs.get("min"), attrs.get("max")
+            if not isinstance(lo, int | float) or not isinstance(hi, int | float):
+                return None
+            return rng.choice(range(int(lo), int(hi) + 1, max(1, int(attrs.get("step", 1)))))
+        if sampler == "enum_item":
+            items = attrs.get("items") or []
+            return rng.choice(items) if items else None
+        raise KeyError(f"unknown value sampler {sampler}")
+
+    def _call(self, fn: Function, args: dict[str, Any]) -> dict[str, Any]:
+        ordered: dict[str, Any] = {ENTITY_ARG: fn.entity_id}
+        for arg in fn.args:
+            if arg.name in args:
+                ordered[arg.name] = args[arg.name]
+        return {"name": fn.tool, "arguments": ordered}
+
+    def phrase(self, fn: Function, *, name: str | None = None) -> tuple[str, dict[str, Any]] | None:
+        """One phrasing of the function with its call, or None when no template fits this entity."""
+        entity = self.home.index.entities[fn.entity_id or ""]
+        groups = [g for g in self.t["services"].get(fn.tool, []) if all(fn.arg(a) for a in g.get("args", {}))]
+        if not groups:
+            return None
+        group = self.rng.choices(groups, weights=[g.get("share", 1.0) for g in groups])[0]
+        slots: dict[str, Any] = {}
+        for slot, sampler in group.get("values", {}).items():
+            value = self._value(sampler, fn, entity, slots)
+            if value is None:
+                return None
+            slots[slot] = value
+        text = self.rng.choice(group["text"])
+        slots["name"] = name or self._name(entity)
+        slots["area"] = self._area(entity)
+        slots["noun"] = self.noun(entity)
+        if any(slots.get(s) is None for s in SLOT.findall(text)):
+            return None
+        args = {arg: slots[v] if isinstance(v, str) and v in slots else v for arg, v in group.get("args", {}).items()}
+        return SLOT.sub(lambda m: str(slots[m.group(1)]), text), self._call(fn, args)
+
+    # --- generators ---------------------------------------------------------------------------
+
+    def simple(self) -> Request | None:
+        """One entity, one service, phrased with its name or an alias."""
+        fn = self.rng.choice(self.by_tool[self.rng.choice(self.tools)])
+        made = self.phrase(fn)
+        if made is None:
+            return None
+        text, call = made
+        category = "multiple" if len(call["arguments"]) > 1 or fn.tool.endswith("get_items") else "simple"
+        return Request(text, category, [call], kind="simple")
+
+    def read(self) -> Request | None:
+        """A question about one entity, answered by its get_state."""
+        fns = [f for f in self.catalog.functions if f.tool.endswith(".get_state") and f.entity_id]
+        fn = self.rng.choice(fns)
+        entity = self.home.index.entities[fn.entity_id or ""]
+        texts = self.t["reads"].get(entity.domain, self.t["reads"]["default"])
+        text = self.rng.choice(texts)
+        slots = {"name": self._name(entity), "area": self._area(entity), "noun": self.noun(entity)}
+        if any(slots.get(s) is None for s in SLOT.findall(text)):
+            return None
+        return Request(SLOT.sub(lambda m: str(slots[m.group(1)]), text), "simple", [self._call(fn, {})], kind="read")
+
+    def parallel(self) -> Request | None:
+        """Two requests in one sentence: two entities with one service, or two different requests."""
+        if self.rng.random() < 0.5:
+            tool = self.rng.choice(
+                [
+                    t
+                    for t in (
+                        "light.turn_off",
+                        "light.turn_on",
+                        "switch.turn_off",
+                        "switch.turn_on",
+                        "cover.close_cover",
+                        "cover.open_cover",
+                    )
+                    if len(self.by_tool.get(t, [])) > 1
+                ]
+                or [None]
+            )
+            if tool is None:
+                return None
+            a, b = self.rng.sample(self.by_tool[tool], 2)
+            ea, eb = (self.home.index.entities[f.entity_id or ""] for f in (a, b))
+            joined = f"{self._name(ea)}{self.rng.choice(self.t['parallel']['joiners'])}{self._name(eb)}"
+            made = self.phrase(a, name=joined)
+            if made is None or "{" in made[0]:
+                return None
+            return Request(made[0], "parallel", [made[1], self._call(b, {})], kind="parallel_same")
+        first, second = self.simple(), self.simple()
+        if (
+            first is None
+            or second is None
+            or first.calls[0]["arguments"][ENTITY_ARG] == second.calls[0]["arguments"][ENTITY_ARG]
+        ):
+            return None
+        return Request(f"{first.text} and {second.text}", "parallel", first.calls + second.calls, kind="parallel_mixed")
+
+    def area_wide(self) -> Request | None:
+        """All lights of an area (2 to 4 of them) on or off."""
+        by_area: dict[str, list[Entity]] = {}
+        for e in self.home.entities:
+            if e.domain == "light" and e.area:
+                by_area.setdefault(e.area, []).append(e)
+        areas = [a for a, es in by_area.items() if 2 <= len(es) <= 4]
+        if not areas:
+            return None
+        area_id = self.rng.choice(areas)
+        text = self.rng.choice(self.t["parallel"]["area_wide"])
+        tool = "light.turn_off" if (" off" in text or "off " in text) else "light.turn_on"
+        area = self.home.index.areas[area_id]
+        name = self.rng.choice([area.name, *area.aliases]).lower()
+        calls = [self._call(self.catalog.get(tool, e.id), {}) for e in by_area[area_id] if self.catalog.get(tool, e.id)]  # type: ignore[arg-type]
+        return Request(text.replace("{area}", name), "parallel", calls, kind="area_wide")
+
+    def here(self) -> Request | None:
+        """'Turn on the ceiling light here': the speaker's area picks among same-named entities."""
+        fn = self.rng.choice(self.by_tool[self.rng.choice(self.tools)])
+        entity = self.home.index.entities[fn.entity_id or ""]
+        noun = self.noun(entity)
+        if noun is None or not entity.area:
+            return None
+        same = [e for e in self.home.entities if e.area == entity.area and self.noun(e) == noun]
+        if len(same) != 1:
+            return None
+        made = self.phrase(fn, name=noun + self.rng.choice(["", "", " here", " in here", " in this room"]))
+        if made is None:
+            return None
+        return Request(made[0], "multiple", [made[1]], context_area=entity.area, kind="here")
+
+    def irrelevant(self) -> Request | None:
+        """Chit-chat, a device the home does not have, or an unsafe request: no call."""
+        irr = self.t["irrelevant"]
+        roll = self.rng.random()
+        if roll < 0.4:
+            return Request(self.rng.choice(irr["chat"]), "irrelevance", answer=irr["answer"], kind="chat")
+        if roll < 0.75:
+            thing = self.rng.choice(irr["things"])
+            if set(re.findall(r"\w+", thing)) & self.home_words:
+                return None
+            text = self.rng.choice(irr["missing"]).replace("{thing}", thing)
+            return Request(text, "irrelevance", answer=irr["missing_answer"].replace("{thing}", thing), kind="missing")
+        return Request(self.rng.choice(irr["unsafe"]), "irrelevance", answer=irr["unsafe_answer"], kind="unsafe")
+
+    MIX: tuple[tuple[str, float], ...] = (
+        ("simple", 0.44),
+        ("read", 0.11),
+        ("parallel", 0.11),
+        ("area_wide", 0.05),
+        ("here", 0.09),
+        ("irrelevant", 0.20),
+    )
+
+    def draw(self) -> Request | None:
+        """One request of a kind drawn from the mix."""
+        kinds, weights = zip(*self.MIX, strict=True)
+        kind = self.rng.choices(kinds, weights=weights)[0]
+        return getattr(self, kind)()
