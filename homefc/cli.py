@@ -14,10 +14,8 @@ from homefc.errors import HomefcError
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _add_runtime_options(p: argparse.ArgumentParser) -> None:
-    src = p.add_mutually_exclusive_group()
-    src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
-    src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    """Options that choose and tune the model, shared by every command that runs it."""
     p.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file (default: the manifest's)")
     p.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
     p.add_argument("--profile", choices=["fewshot", "tuned"], help="prompt profile (default: the model's own)")
@@ -38,18 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", help="the request, e.g. 'turn off the kitchen light'")
     ask.add_argument("--area", help="area id where the speaker is (resolves 'here')")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    _add_runtime_options(ask)
+    src = ask.add_mutually_exclusive_group()
+    src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
+    src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
+    _add_model_options(ask)
 
     ev = sub.add_parser("eval", help="score the assistant on held-out cases (state diffs or call matches)")
     ev.add_argument("cases", nargs="*", type=Path, help="case files (default: the bundled evaluation set)")
     ev.add_argument("--home", type=Path, help="home for case files that name none (overrides theirs)")
-    ev.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file")
-    ev.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
-    ev.add_argument("--profile", choices=["fewshot", "tuned"], help="prompt profile (default: the model's own)")
-    ev.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
-    ev.add_argument("--config", type=Path, help="TOML settings file")
-    ev.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
-    ev.add_argument("--threads", type=int, help="CPU threads for the model (default: all cores)")
+    _add_model_options(ev)
     ev.add_argument("--json", type=Path, dest="json_out", help="write the summary and one record per sentence here")
     ev.add_argument("--limit", type=int, help="stop after this many sentences")
     ev.add_argument("--repeat", type=int, default=1, help="run every sentence this many times (latency spread)")
