@@ -210,6 +210,12 @@ class Engine:
             raise GrammarError(f"grammar rejected: {matcher.get_error()}")
         return matcher
 
+    def grammar_accepts(self, grammar: str, text: str) -> bool:
+        """Whether the grammar engine, with this model's tokenizer, accepts exactly this text."""
+        matcher = self._matcher(grammar)
+        tokens = self.tokenize_plain(text)
+        return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
+
     def _last_logits(self) -> np.ndarray:
         ptr = self._llama_cpp.llama_get_logits_ith(self.llm.ctx, -1)
         return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))

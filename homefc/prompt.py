@@ -32,7 +32,6 @@ TUNED_SYSTEM_PROMPT = (
     "You are homefc, a smart-home assistant. Reply with a JSON call of the listed functions, a JSON list of "
     "calls, or one short sentence when no function fits."
 )
-PROFILES = ("fewshot", "tuned")
 
 
 class _Example(BaseModel):
@@ -90,7 +89,7 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
-def state_text(entity_state: StateLike, shown: Sequence[str]) -> str:
+def describe_state(entity_state: StateLike, shown: Sequence[str]) -> str:
     """State plus the attributes the domain shows, e.g. `on, brightness 128`."""
     parts = [entity_state.state] if entity_state.state is not None else []
     for name in shown:
@@ -123,7 +122,7 @@ def describe_functions(
                 about += f" in {area.name.lower()}"
             current: StateLike = states.get(entity_id, entity) if states is not None else entity
             spec = catalog.domains.get(entity.domain)
-            shown = state_text(current, spec.prompt_attributes if spec else ())
+            shown = describe_state(current, spec.prompt_attributes if spec else ())
             if shown:
                 about += f", {shown}"
         services = ", ".join(_service_text(f) for f in fns)

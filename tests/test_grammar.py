@@ -17,13 +17,7 @@ Accepts = Callable[[str, str], bool]
 @pytest.fixture(scope="module")
 def accepts(engine: Engine) -> Accepts:
     """accepts(grammar, text): does llguidance, with the real tokenizer, accept exactly this text?"""
-
-    def check(grammar: str, text: str) -> bool:
-        matcher = engine._matcher(grammar)
-        tokens = engine.tokenize_plain(text)
-        return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
-
-    return check
+    return engine.grammar_accepts
 
 
 def _fns(catalog: Catalog, *keys: str) -> list[Function]:

@@ -18,7 +18,7 @@ from homefc.resources import BUNDLED_EVAL
 from homefc.retrieval import SentenceEmbedder
 from training.codec import Codec, resolve_base
 from training.config import RECIPES, DataConfig
-from training.data import Example, build_examples, grammar_accepts, training_homes, write_examples
+from training.data import Example, build_examples, training_homes, write_examples
 
 TINY = DataConfig(examples=24, home_sizes=[30, 40], include_example_homes=False, seed=7)
 
@@ -77,7 +77,7 @@ def test_every_target_passes_the_runtime_grammar(
         catalog = build_catalog(homes[ex.home], domains)
         fns = [catalog.get(*k.split(":", 1)) if ":" in k else catalog.get(k) for k in ex.candidates]
         assert all(fns)
-        assert grammar_accepts(engine, build_grammar(fns).text, ex.target), ex.target  # type: ignore[arg-type]
+        assert engine.grammar_accepts(build_grammar(fns).text, ex.target), ex.target  # type: ignore[arg-type]
         assert ex.content.startswith("Functions:\n") and ex.content.endswith(f"Request: {ex.text}")
     assert sum(card["categories"].values()) == len(examples)
 

@@ -77,13 +77,6 @@ def target_text(request: Request) -> str:
     return json.dumps(request.calls, ensure_ascii=False)
 
 
-def grammar_accepts(engine: Engine, grammar: str, text: str) -> bool:
-    """Whether the runtime grammar engine accepts exactly this text."""
-    matcher = engine._matcher(grammar)
-    tokens = engine.tokenize_plain(text)
-    return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
-
-
 def build_examples(
     cfg: DataConfig, engine: Engine, embedder: Embedder, cache_dir: Path | None
 ) -> tuple[list[Example], dict[str, Any]]:
@@ -130,7 +123,7 @@ def build_examples(
             target = target_text(request)
             grammar = build_grammar(fns, max_calls=cfg.max_calls).text
             parsed = parse_output(target, catalog, fns)
-            if not parsed.ok or not grammar_accepts(engine, grammar, target):
+            if not parsed.ok or not engine.grammar_accepts(grammar, target):
                 dropped["rejected by grammar or schema"] += 1
                 continue
             seen.add((name, request.text.lower()))
