@@ -134,6 +134,18 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS)
 
 
+CLAUSE_SPLIT = re.compile(
+    r"\s*(?:[,;]\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+|also\s+)?|\s+then\s+|\s+plus\s+)", re.I
+)
+MAX_CLAUSES = 4
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a request joined by 'and', commas, 'then' or 'plus'; [] for a single-clause request."""
+    parts = [p for p in CLAUSE_SPLIT.split(text.strip()) if tokens(p)]
+    return parts[:MAX_CLAUSES] if len(parts) > 1 else []
+
+
 def _phrase_in(phrase: frozenset[str], words: frozenset[str]) -> bool:
     return bool(phrase) and phrase <= words
 
@@ -216,24 +228,24 @@ class Retriever:
         self._reads = {f.entity_id: f for f in self._functions if f.entity_id and f.tool.endswith(READ_SERVICE)}
 
     def retrieve(self, text: str, *, k: int | None = None, context_area: str | None = None) -> list[Candidate]:
-        """The best k functions for the text, plus the read function of every entity they write to."""
+        """The best k functions for the text, plus the read function of every entity they write to.
+
+        A request of several clauses ("close the blinds and turn on the lamp") is also ranked clause by clause,
+        and the rankings are merged in turns, so each clause keeps its best functions among the k.
+        """
         k = k or self.k
-        n = len(self._functions)
-        if n == 0:
+        if not self._functions:
             return []
-        query = self.embedder.encode([text])[:1]
-        n_sem = min(n, max(64, 8 * k))
-        sims, idx = self._index.search(query, n_sem)
-        semantic: dict[int, float] = {int(i): float(s) for i, s in zip(idx[0], sims[0], strict=True) if i >= 0}
-        boosts = self._boosts(tokens(text), context_area)
-        for i in boosts:
-            if i not in semantic:
-                semantic[i] = float(self._vectors[i] @ query[0])
-        scored = sorted(
-            ((semantic[i] + boosts.get(i, 0.0), semantic[i], i) for i in semantic), key=lambda t: (-t[0], t[2])
-        )
-        chosen = [Candidate(self._functions[i], score, sem) for score, sem, i in scored[:k]]
-        keys = {c.function.key for c in chosen}
+        texts = [text, *clauses(text)]
+        queries = self.embedder.encode(texts)
+        rankings = [self._rank(t, q, context_area) for t, q in zip(texts, queries, strict=True)]
+        chosen: list[Candidate] = []
+        keys: set[str] = set()
+        for depth in range(max(len(r) for r in rankings)):
+            for ranking in rankings:
+                if depth < len(ranking) and len(chosen) < k and ranking[depth].function.key not in keys:
+                    keys.add(ranking[depth].function.key)
+                    chosen.append(ranking[depth])
         for cand in list(chosen):
             fn = cand.function
             read = self._reads.get(fn.entity_id) if fn.writes else None
@@ -241,6 +253,20 @@ class Retriever:
                 keys.add(read.key)
                 chosen.append(Candidate(read, cand.score - 1e-3, cand.semantic))
         return chosen
+
+    def _rank(self, text: str, query: np.ndarray, context_area: str | None) -> list[Candidate]:
+        """Functions ordered by semantic similarity plus lexical boosts, best first (a few dozen at most)."""
+        n_sem = min(len(self._functions), max(64, 8 * self.k))
+        sims, idx = self._index.search(query[None, :], n_sem)
+        semantic: dict[int, float] = {int(i): float(s) for i, s in zip(idx[0], sims[0], strict=True) if i >= 0}
+        boosts = self._boosts(tokens(text), context_area)
+        for i in boosts:
+            if i not in semantic:
+                semantic[i] = float(self._vectors[i] @ query)
+        scored = sorted(
+            ((semantic[i] + boosts.get(i, 0.0), semantic[i], i) for i in semantic), key=lambda t: (-t[0], t[2])
+        )
+        return [Candidate(self._functions[i], score, sem) for score, sem, i in scored[:n_sem]]
 
     def _boosts(self, words: frozenset[str], context_area: str | None) -> dict[int, float]:
         """Lexical boosts per function index: entity names, areas and domain keywords found in the text."""

@@ -10,7 +10,7 @@ import pytest
 
 from homefc.catalog import Catalog
 from homefc.domains import DomainSpec
-from homefc.retrieval import Retriever, SentenceEmbedder, documents_key, tokens
+from homefc.retrieval import Retriever, SentenceEmbedder, clauses, documents_key, tokens
 
 # Development sentences for the example flat (the evaluation set lives in devices/eval and uses other homes).
 NEEDED = [
@@ -111,3 +111,20 @@ def test_corrupt_cache_file_is_embedded_again(
     counting = CountingEmbedder(embedder)
     Retriever(flat_catalog, counting, domains, cache_dir=tmp_path)
     assert counting.embedded == len(flat_catalog)
+
+
+def test_clauses_split_on_and_commas_then_and_plus() -> None:
+    assert clauses("close the blinds, turn on the lamp and then lock the door") == [
+        "close the blinds",
+        "turn on the lamp",
+        "lock the door",
+    ]
+    assert clauses("turn off the kitchen and hall lights") == ["turn off the kitchen", "hall lights"]
+    assert clauses("set the living room light to 50%") == []
+    assert clauses("and, then") == []
+
+
+def test_each_clause_keeps_its_best_function_when_k_is_tight(flat_retriever: Retriever) -> None:
+    text = "close the bedroom blind, lock the front door and start the robot vacuum"
+    keys = {c.function.key for c in flat_retriever.retrieve(text, k=4)}
+    assert {"cover.close_cover:cover.bedroom_blind", "lock.lock:lock.front_door", "vacuum.start:vacuum.robot"} <= keys
