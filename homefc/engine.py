@@ -22,6 +22,12 @@ CHATML_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
     "'<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
+# Gemma's turn markers, for Gemma GGUFs without a template (the pretrained Gemma 3 270M); system is a user turn.
+GEMMA_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}{{ '<start_of_turn>' + "
+    "('model' if message['role'] == 'assistant' else 'user') + '\\n' + message['content'] + '<end_of_turn>\\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
+)
 
 
 @dataclass
@@ -109,7 +115,12 @@ class Engine:
         self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
         self.n_ctx = n_ctx
         self.eos = self.llm.token_eos()
-        self.chat_template = self.llm.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+        arch = self.llm.metadata.get("general.architecture", "")
+        fallback = GEMMA_TEMPLATE if arch.startswith("gemma") else CHATML_TEMPLATE
+        self.chat_template = self.llm.metadata.get("tokenizer.chat_template") or fallback
+        adds_bos = self.llm.metadata.get("tokenizer.ggml.add_bos_token", "false") == "true"
+        bos = self.llm.token_bos()
+        self._bos_text = self.llm.detokenize([bos], special=True).decode("utf-8") if adds_bos and bos >= 0 else ""
         self._prefix: list[int] = []
         self._lltok: Any = None
 
@@ -122,6 +133,10 @@ class Engine:
     def tokenize_plain(self, text: str) -> list[int]:
         """Token ids of untrusted text: special-token markers in it are treated as plain text."""
         return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+
+    def close(self) -> None:
+        """Free the model and its context now rather than at garbage collection."""
+        self.llm.close()
 
     def detokenize(self, tokens: Sequence[int]) -> str:
         """Text of token ids."""
@@ -140,7 +155,7 @@ class Engine:
         return template.render(
             messages=list(messages),
             add_generation_prompt=add_generation_prompt,
-            bos_token="",
+            bos_token=self._bos_text,
             eos_token=self.detokenize([self.eos]),
             raise_exception=raise_exception,
         )

