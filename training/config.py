@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 class DataConfig:
     """How many examples, from which homes."""
 
-    examples: int = 2600
+    examples: int = 3600
     """Target number of examples (before filtering)."""
     home_sizes: list[int] = field(default_factory=lambda: [30, 40, 50, 60, 70, 80, 90, 100, 120, 150, 180, 220] * 2)
     """Entity counts of the generated training homes (one home per entry)."""
@@ -19,6 +19,8 @@ class DataConfig:
     """Retrieval k, as at run time."""
     max_calls: int = 4
     """Most calls in one reply, as at run time."""
+    tool_examples: int = 500
+    """Examples on plain tool lists (training/tools.yaml), part of `examples`."""
     keep_miss_fraction: float = 0.3
     """Share of retrieval misses kept (their target is a 'not found' answer)."""
     seed: int = 1234
@@ -47,7 +49,7 @@ class TrainConfig:
     """Share of steps spent warming up."""
     epochs: float = 1.0
     """Passes over the data."""
-    max_steps: int | None = 250
+    max_steps: int | None = 400
     """Cap on optimiser steps (keeps the default recipe within an hour on 2 CPU cores)."""
     batch_size: int = 8
     """Examples per optimiser step."""
@@ -59,6 +61,8 @@ class TrainConfig:
     """Random seed."""
     dtype: str = "auto"
     """float32 on CPU, bfloat16 on GPU with 'auto'."""
+    cpu_autocast: bool = True
+    """On CPU, run matmuls in bfloat16 autocast when the CPU supports it (weights and optimiser stay float32)."""
 
 
 @dataclass
@@ -77,7 +81,7 @@ RECIPES: dict[str, Recipe] = {
     "default": Recipe("default", DataConfig(), TrainConfig()),
     "tiny": Recipe(
         "tiny",
-        DataConfig(examples=24, home_sizes=[30, 40], include_example_homes=False),
+        DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=6),
         TrainConfig(batch_size=4, epochs=1.0, checkpoint_every=2, max_length=640, max_steps=None),
     ),
     "gemma3-270m": Recipe("gemma3-270m", DataConfig(), TrainConfig(base="gemma3-270m")),

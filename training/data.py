@@ -1,7 +1,7 @@
 """Step 1: training data built by the runtime's own retrieval, prompt and grammar code.
 
-Sources are generated homes and the example homes in homefc/devices/homes only; evaluation homes and
-sentences (homefc/devices/eval) are never read here.
+Sources are generated homes, the example homes in homefc/devices/homes and the tool lists in
+training/tools.yaml only; evaluation homes and sentences (homefc/devices/eval) are never read here.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ import logging
 import random
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from homefc.calls import parse_output
-from homefc.catalog import ENTITY_ARG, build_catalog
+from homefc.catalog import ENTITY_ARG, Catalog, build_catalog
 from homefc.domains import load_domains
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
@@ -25,7 +26,9 @@ from homefc.homegen import generate_home
 from homefc.prompt import request_content
 from homefc.retrieval import Embedder, Retriever
 from training.config import DataConfig
+from training.decontam import normalise
 from training.requests import Request, RequestMaker, load_templates
+from training.tools import ToolRequestMaker, load_toolsets
 
 log = logging.getLogger(__name__)
 
@@ -77,41 +80,48 @@ def target_text(request: Request) -> str:
     return json.dumps(request.calls, ensure_ascii=False)
 
 
-def build_examples(
-    cfg: DataConfig, engine: Engine, embedder: Embedder, cache_dir: Path | None
-) -> tuple[list[Example], dict[str, Any]]:
-    """Generate, retrieve, render and filter examples; returns them with the data card."""
-    start = time.perf_counter()
-    rng = random.Random(cfg.seed)
-    domains = load_domains()
-    templates = load_templates()
-    homes = training_homes(cfg)
-    per_home = max(1, cfg.examples // len(homes))
-    examples: list[Example] = []
-    seen: set[tuple[str, str]] = set()
-    dropped: Counter[str] = Counter()
-    for name, home in homes:
-        catalog = build_catalog(home, domains)
-        retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
-        maker = RequestMaker(home, catalog, templates, rng)
-        made = attempts = 0
-        while made < per_home and attempts < per_home * 20:
+def _needed_key(call: dict[str, Any]) -> str:
+    """The catalog key of the function a target call uses."""
+    entity = call["arguments"].get(ENTITY_ARG)
+    return f"{call['name']}:{entity}" if entity else call["name"]
+
+
+@dataclass
+class _Collector:
+    """Turns drawn requests into examples through the runtime's retrieval, prompt and grammar."""
+
+    cfg: DataConfig
+    engine: Engine
+    rng: random.Random
+    exclude: frozenset[str] = frozenset()
+    examples: list[Example] = field(default_factory=list)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def collect(
+        self, name: str, catalog: Catalog, retriever: Retriever, draw: Callable[[], Request | None], n: int
+    ) -> None:
+        """Add up to n examples for one home or toolset."""
+        cfg, made, attempts = self.cfg, 0, 0
+        while made < n and attempts < n * 20:
             attempts += 1
-            request = maker.draw()
+            request = draw()
             if request is None or len(request.calls) > cfg.max_calls:
-                dropped["no fitting template"] += request is None
+                self.dropped["no fitting template"] += request is None
                 continue
-            if (name, request.text.lower()) in seen:
-                dropped["duplicate"] += 1
+            if (name, request.text.lower()) in self.seen:
+                self.dropped["duplicate"] += 1
+                continue
+            if normalise(request.text) in self.exclude:
+                self.dropped["evaluation sentence"] += 1
                 continue
             cands = retriever.retrieve(request.text, k=cfg.top_k, context_area=request.context_area)
             fns = [c.function for c in cands]
             keys = {f.key for f in fns}
-            needed = {f"{c['name']}:{c['arguments'].get(ENTITY_ARG)}" for c in request.calls}
-            miss = bool(needed - keys)
+            miss = bool({_needed_key(c) for c in request.calls} - keys)
             if miss:
-                if rng.random() > cfg.keep_miss_fraction:
-                    dropped["retrieval miss (not kept)"] += 1
+                if self.rng.random() > cfg.keep_miss_fraction:
+                    self.dropped["retrieval miss (not kept)"] += 1
                     continue
                 request = Request(
                     request.text,
@@ -123,12 +133,12 @@ def build_examples(
             target = target_text(request)
             grammar = build_grammar(fns, max_calls=cfg.max_calls).text
             parsed = parse_output(target, catalog, fns)
-            if not parsed.ok or not engine.grammar_accepts(grammar, target):
-                dropped["rejected by grammar or schema"] += 1
+            if not parsed.ok or not self.engine.grammar_accepts(grammar, target):
+                self.dropped["rejected by grammar or schema"] += 1
                 continue
-            seen.add((name, request.text.lower()))
+            self.seen.add((name, request.text.lower()))
             content = request_content(request.text, fns, catalog, context_area=request.context_area)
-            examples.append(
+            self.examples.append(
                 Example(
                     name,
                     request.kind,
@@ -143,16 +153,47 @@ def build_examples(
                 )
             )
             made += 1
+
+
+def build_examples(
+    cfg: DataConfig,
+    engine: Engine,
+    embedder: Embedder,
+    cache_dir: Path | None,
+    exclude: frozenset[str] = frozenset(),
+) -> tuple[list[Example], dict[str, Any]]:
+    """Generate, retrieve, render and filter examples; returns them with the data card.
+
+    `exclude` holds normalised sentences (training.decontam) that no example may use.
+    """
+    start = time.perf_counter()
+    rng = random.Random(cfg.seed)
+    domains = load_domains()
+    templates = load_templates()
+    homes = training_homes(cfg)
+    toolsets = load_toolsets() if cfg.tool_examples else []
+    per_home = max(1, (cfg.examples - cfg.tool_examples) // len(homes))
+    col = _Collector(cfg, engine, rng, exclude)
+    for name, home in homes:
+        catalog = build_catalog(home, domains)
+        retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
+        col.collect(name, catalog, retriever, RequestMaker(home, catalog, templates, rng).draw, per_home)
+    for toolset in toolsets:
+        retriever = Retriever(toolset.catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
+        maker = ToolRequestMaker(toolset, [t for t in toolsets if t is not toolset], templates, rng)
+        col.collect(f"tools-{toolset.name}", toolset.catalog, retriever, maker.draw, cfg.tool_examples // len(toolsets))
+    examples = col.examples
     rng.shuffle(examples)
     card = {
         "seed": cfg.seed,
         "examples": len(examples),
         "homes": [n for n, _ in homes],
+        "toolsets": [t.name for t in toolsets],
         "categories": dict(Counter(e.category for e in examples)),
         "kinds": dict(Counter(e.kind for e in examples)),
         "domains": dict(Counter(d for e in examples for d in e.domains)),
         "retrieval_misses": sum(e.retrieval_miss for e in examples),
-        "dropped": dict(dropped),
+        "dropped": dict(col.dropped),
         "seconds": round(time.perf_counter() - start, 1),
         "config": asdict(cfg),
     }

@@ -1,4 +1,4 @@
-"""Step 3: write the LoRA adapter as a GGUF adapter that llama.cpp loads at run time, and verify it.
+"""Step 3: write the LoRA adapter as a GGUF adapter that llama.cpp loads at run time, and verify exports.
 
 Facts this relies on (checked on this machine): llama.cpp scales by alpha / r; tensor names are the base
 GGUF's (`blk.N.attn_q.weight.lora_a`); for the llama architecture the rows of lora_b of attn_q and attn_k
@@ -20,6 +20,15 @@ log = logging.getLogger(__name__)
 def _permute(w: np.ndarray, n_head: int) -> np.ndarray:
     """llama.cpp's Q/K row order: interleaved rotary halves per head."""
     return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def permute_for_llama(name: str, rows: np.ndarray, meta: dict[str, Any]) -> np.ndarray:
+    """Rows of a Q or K projection (or its lora_b / delta) in llama.cpp's order; other tensors unchanged."""
+    if meta["arch"] == "llama" and name.endswith("attn_q.weight"):
+        return _permute(rows, meta["n_head"])
+    if meta["arch"] == "llama" and name.endswith("attn_k.weight"):
+        return _permute(rows, meta["n_head_kv"])
+    return rows
 
 
 def base_metadata(base: Path) -> dict[str, Any]:
@@ -74,10 +83,7 @@ def export_gguf_adapter(adapter_dir: Path, base: Path, out: Path, *, dtype: str 
         name = names.get_name(module + ".weight", try_suffixes=(".weight",))
         if name is None:
             raise ValueError(f"no GGUF tensor name for {module}")
-        if meta["arch"] == "llama" and name.endswith("attn_q.weight"):
-            b = _permute(b, meta["n_head"])
-        elif meta["arch"] == "llama" and name.endswith("attn_k.weight"):
-            b = _permute(b, meta["n_head_kv"])
+        b = permute_for_llama(name, b, meta)
         writer.add_tensor(f"{name}.lora_a", np.ascontiguousarray(a.astype(np_dtype)))
         writer.add_tensor(f"{name}.lora_b", np.ascontiguousarray(b.astype(np_dtype)))
     writer.write_header_to_file()
@@ -101,9 +107,18 @@ def _llama_greedy(engine: Any, ids: list[int], max_new: int) -> list[int]:
 
 
 def verify_export(
-    base: Path, adapter_dir: Path, gguf_adapter: Path, samples: list[tuple[str, str]], *, max_new: int = 96
-) -> dict[str, Any]:
-    """Greedy replies of PyTorch (peft) and llama.cpp (GGUF adapter) on the same prompts: how often they agree."""
+    base: Path,
+    adapter_dir: Path,
+    samples: list[tuple[str, str]],
+    exports: dict[str, tuple[Path, Path | None]],
+    *,
+    max_new: int = 96,
+) -> dict[str, dict[str, Any]]:
+    """Greedy replies of PyTorch (base + peft adapter) against llama.cpp on each export, on the same prompts.
+
+    `exports` maps a label to (GGUF model, GGUF LoRA adapter or None); the result gives per label how often
+    llama.cpp's reply is the same call(s) as PyTorch's.
+    """
     import torch
     from peft import PeftModel
 
@@ -112,10 +127,8 @@ def verify_export(
     from training.train import load_base_model
 
     codec = Codec.for_base(base)
-    engine = Engine(base, n_ctx=2048, lora_path=gguf_adapter)
     model = PeftModel.from_pretrained(load_base_model(base, torch.float32), str(adapter_dir)).eval()
-    agree = 0
-    rows = []
+    prompts, torch_outs = [], []
     for content, target in samples:
         ids, labels = codec.encode(content, target)
         prompt = ids[: labels.index(next(t for t in labels if t != -100))]
@@ -127,13 +140,29 @@ def verify_export(
                 eos_token_id=codec.eos,
                 pad_token_id=codec.eos,
             )
-        torch_out = [t for t in gen[0, len(prompt) :].tolist() if t != codec.eos]
-        llama_out = _llama_greedy(engine, prompt, max_new)
-        texts = engine.detokenize(torch_out).strip(), engine.detokenize(llama_out).strip()
-        same = _same_reply(*texts)
-        agree += same
-        rows.append({"target": target, "pytorch": texts[0], "llama_cpp": texts[1], "same": same})
-    return {"samples": len(samples), "agree": agree, "rate": round(agree / max(1, len(samples)), 4), "rows": rows}
+        prompts.append(prompt)
+        torch_outs.append([t for t in gen[0, len(prompt) :].tolist() if t != codec.eos])
+    results = {}
+    for label, (model_file, lora) in exports.items():
+        engine = Engine(model_file, n_ctx=2048, lora_path=lora)
+        agree, rows = 0, []
+        for (_, target), prompt, torch_out in zip(samples, prompts, torch_outs, strict=True):
+            texts = (
+                engine.detokenize(torch_out).strip(),
+                engine.detokenize(_llama_greedy(engine, prompt, max_new)).strip(),
+            )
+            same = _same_reply(*texts)
+            agree += same
+            rows.append({"target": target, "pytorch": texts[0], "llama_cpp": texts[1], "same": same})
+        results[label] = {
+            "file": str(model_file if lora is None else lora),
+            "samples": len(samples),
+            "agree": agree,
+            "rate": round(agree / max(1, len(samples)), 4),
+            "rows": rows,
+        }
+        engine.close()
+    return results
 
 
 def _same_reply(a: str, b: str) -> bool:
