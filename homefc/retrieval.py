@@ -238,7 +238,8 @@ class Retriever:
             return []
         texts = [text, *clauses(text)]
         queries = self.embedder.encode(texts)
-        rankings = [self._rank(t, q, context_area) for t, q in zip(texts, queries, strict=True)]
+        n_sem = min(len(self._functions), max(64, 8 * k))
+        rankings = [self._rank(t, q, context_area, n_sem) for t, q in zip(texts, queries, strict=True)]
         chosen: list[Candidate] = []
         keys: set[str] = set()
         for depth in range(max(len(r) for r in rankings)):
@@ -254,9 +255,8 @@ class Retriever:
                 chosen.append(Candidate(read, cand.score - 1e-3, cand.semantic))
         return chosen
 
-    def _rank(self, text: str, query: np.ndarray, context_area: str | None) -> list[Candidate]:
-        """Functions ordered by semantic similarity plus lexical boosts, best first (a few dozen at most)."""
-        n_sem = min(len(self._functions), max(64, 8 * self.k))
+    def _rank(self, text: str, query: np.ndarray, context_area: str | None, n_sem: int) -> list[Candidate]:
+        """The n_sem semantically nearest functions plus lexically boosted ones, by combined score, best first."""
         sims, idx = self._index.search(query[None, :], n_sem)
         semantic: dict[int, float] = {int(i): float(s) for i, s in zip(idx[0], sims[0], strict=True) if i >= 0}
         boosts = self._boosts(tokens(text), context_area)
