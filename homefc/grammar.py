@@ -161,9 +161,14 @@ def _args_after_first(args: Sequence[ArgSchema]) -> str:
     return " ".join(parts)
 
 
+def plain_arg_order(args: Sequence[ArgSchema]) -> list[ArgSchema]:
+    """The order the grammar admits a plain tool's arguments in: required ones first, then optional ones."""
+    return [a for a in args if a.required] + [a for a in args if not a.required]
+
+
 def _args_from_start(args: Sequence[ArgSchema]) -> str:
-    """Arguments of a plain tool: required ones first, then optional ones, commas between."""
-    ordered = [a for a in args if a.required] + [a for a in args if not a.required]
+    """Arguments of a plain tool in plain_arg_order, commas between."""
+    ordered = plain_arg_order(args)
     if not ordered:
         return '""'
     if ordered[0].required:

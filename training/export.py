@@ -66,24 +66,36 @@ def load_peft_adapter(adapter_dir: Path) -> tuple[dict[str, tuple[np.ndarray, np
     return out, float(config["lora_alpha"]), int(config["r"])
 
 
+def adapter_tensors(
+    adapter_dir: Path, meta: dict[str, Any]
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float, int]:
+    """{GGUF tensor name: (A, B in llama.cpp's row order)} of a peft adapter for this base, with alpha and rank."""
+    import gguf
+
+    arch_enum = next(k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == meta["arch"])
+    names = gguf.get_tensor_name_map(arch_enum, meta["n_layer"])
+    weights, alpha, rank = load_peft_adapter(adapter_dir)
+    out = {}
+    for module, (a, b) in sorted(weights.items()):
+        name = names.get_name(module + ".weight", try_suffixes=(".weight",))
+        if name is None:
+            raise ValueError(f"no GGUF tensor name for {module}")
+        out[name] = (a, permute_for_llama(name, b, meta))
+    return out, alpha, rank
+
+
 def export_gguf_adapter(adapter_dir: Path, base: Path, out: Path, *, dtype: str = "f16") -> Path:
     """Write a GGUF LoRA adapter for the base GGUF from a peft adapter directory."""
     import gguf
 
     meta = base_metadata(base)
-    arch_enum = next(k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == meta["arch"])
-    names = gguf.get_tensor_name_map(arch_enum, meta["n_layer"])
-    weights, alpha, _ = load_peft_adapter(adapter_dir)
+    tensors, alpha, _ = adapter_tensors(adapter_dir, meta)
     writer = gguf.GGUFWriter(str(out), meta["arch"])
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, alpha)
     np_dtype = np.float16 if dtype == "f16" else np.float32
-    for module, (a, b) in sorted(weights.items()):
-        name = names.get_name(module + ".weight", try_suffixes=(".weight",))
-        if name is None:
-            raise ValueError(f"no GGUF tensor name for {module}")
-        b = permute_for_llama(name, b, meta)
+    for name, (a, b) in tensors.items():
         writer.add_tensor(f"{name}.lora_a", np.ascontiguousarray(a.astype(np_dtype)))
         writer.add_tensor(f"{name}.lora_b", np.ascontiguousarray(b.astype(np_dtype)))
     writer.write_header_to_file()

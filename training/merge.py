@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from training.export import base_metadata, load_peft_adapter, permute_for_llama
+from training.export import adapter_tensors, base_metadata
 
 log = logging.getLogger(__name__)
 
@@ -21,21 +22,10 @@ QTYPES = ("q8_0", "q4_0")
 SKIPPED_KEYS = ("GGUF.", "general.architecture", "general.file_type")
 
 
-def merged_deltas(adapter_dir: Path, base: Path) -> dict[str, np.ndarray]:
-    """{GGUF tensor name: scale * B @ A} in the GGUF's row order."""
-    import gguf
-
-    meta = base_metadata(base)
-    arch_enum = next(k for k, v in gguf.MODEL_ARCH_NAMES.items() if v == meta["arch"])
-    names = gguf.get_tensor_name_map(arch_enum, meta["n_layer"])
-    weights, alpha, rank = load_peft_adapter(adapter_dir)
-    deltas = {}
-    for module, (a, b) in weights.items():
-        name = names.get_name(module + ".weight", try_suffixes=(".weight",))
-        if name is None:
-            raise ValueError(f"no GGUF tensor name for {module}")
-        deltas[name] = permute_for_llama(name, (alpha / rank) * (b @ a), meta)
-    return deltas
+def merged_deltas(adapter_dir: Path, meta: dict[str, Any]) -> dict[str, np.ndarray]:
+    """{GGUF tensor name: alpha/r · B @ A} in the GGUF's row order."""
+    tensors, alpha, rank = adapter_tensors(adapter_dir, meta)
+    return {name: (alpha / rank) * (b @ a) for name, (a, b) in tensors.items()}
 
 
 def export_merged_gguf(adapter_dir: Path, base: Path, out: Path, qtype: str = "q8_0") -> Path:
@@ -47,9 +37,9 @@ def export_merged_gguf(adapter_dir: Path, base: Path, out: Path, qtype: str = "q
     target = gguf.GGMLQuantizationType[qtype.upper()]
     file_type = {"q8_0": gguf.LlamaFileType.MOSTLY_Q8_0, "q4_0": gguf.LlamaFileType.MOSTLY_Q4_0}[qtype]
     reader = gguf.GGUFReader(str(base))
-    deltas = merged_deltas(adapter_dir, base)
-    arch = base_metadata(base)["arch"]
-    writer = gguf.GGUFWriter(str(out), arch)
+    meta = base_metadata(base)
+    deltas = merged_deltas(adapter_dir, meta)
+    writer = gguf.GGUFWriter(str(out), meta["arch"])
     for key, field in reader.fields.items():
         if key.startswith(SKIPPED_KEYS):
             continue

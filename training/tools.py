@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from homefc.catalog import Catalog, Function, catalog_from_openai_tools
+from homefc.grammar import plain_arg_order
 from training.requests import SLOT, Request
 
 TOOLS = Path(__file__).parent / "tools.yaml"
@@ -118,5 +119,4 @@ class ToolRequestMaker:
 
 def _ordered(fn: Function, args: dict[str, Any]) -> dict[str, Any]:
     """Arguments in the grammar's order for plain tools: required ones first, then optional ones."""
-    order = [a.name for a in fn.args if a.required] + [a.name for a in fn.args if not a.required]
-    return {name: args[name] for name in order if name in args}
+    return {a.name: args[a.name] for a in plain_arg_order(fn.args) if a.name in args}
