@@ -1,4 +1,4 @@
-"""`python -m training STEP --recipe NAME --out DIR`: data, train, export or all of them; then card."""
+"""`python -m training STEP --recipe NAME --out DIR`: data, train, export or all of them; then card; valset."""
 
 from __future__ import annotations
 
@@ -25,14 +25,7 @@ def _data(recipe: Recipe, out: Path) -> None:
     exclude = frozenset(evaluation_sentences())
     examples, card = build_examples(recipe.data, engine, embedder, cache_dir(), exclude)
     write_examples(examples, card, out)
-    print(
-        json.dumps(
-            {
-                k: card[k]
-                for k in ("examples", "categories", "retrieval_misses", "dropped", "removed_as_evaluation_sentences")
-            }
-        )
-    )
+    print(json.dumps({k: card[k] for k in ("examples", "categories", "retrieval_misses", "dropped")}))
 
 
 def _train(recipe: Recipe, out: Path, resume: bool, max_steps: int | None) -> None:
@@ -80,16 +73,25 @@ def _card(args: argparse.Namespace) -> None:
     print(f"wrote {out}")
 
 
+def _valset(recipe: Recipe, out: Path, per_home: int) -> None:
+    from training.valset import write_validation_set
+
+    counts = write_validation_set(out / "valset", [40, 90, 160], per_home)
+    print(json.dumps(counts))
+    print(f"wrote {out / 'valset'}; score it with: homefc eval {out / 'valset'}/*.cases.yaml --adapter ...")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one step (or all) of a recipe."""
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
-    parser.add_argument("step", choices=["data", "train", "export", "all", "card"])
+    parser.add_argument("step", choices=["data", "train", "export", "all", "card", "valset"])
     parser.add_argument("--recipe", default="default", choices=sorted(RECIPES))
     parser.add_argument("--out", type=Path, required=True, help="run directory")
     parser.add_argument("--base", help="base model (GGUF file or HF directory) for recipes that need one")
     parser.add_argument("--examples", type=int, help="override the number of examples")
     parser.add_argument("--resume", action="store_true", help="continue from the run's checkpoint")
     parser.add_argument("--max-steps", type=int, help="stop after this many optimiser steps")
+    parser.add_argument("--per-home", type=int, default=100, help="valset: cases per validation home")
     parser.add_argument("--verify-samples", type=int, default=40, help="prompts compared after export")
     parser.add_argument(
         "--merged", default="q8_0,q4_0", help="merged quantised GGUFs to write besides the adapter ('' for none)"
@@ -105,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     recipe = RECIPES[args.recipe]
     if args.step == "card":
         _card(args)
+        return 0
+    if args.step == "valset":
+        _valset(recipe, args.out, args.per_home)
         return 0
     if args.base:
         recipe.train.base = args.base

@@ -99,6 +99,7 @@ class RequestMaker:
             "vol": lambda: rng.choice(range(10, 101, 10)),
             "vol_fraction": lambda: round(slots["v"] / 100, 2),
             "humidity": lambda: rng.choice(range(30, 71, 5)),
+            "delta": lambda: rng.choice([2, 2, 3]),
             "color_name": lambda: rng.choice(fn.arg("color_name").enum or ["red"]),  # type: ignore[union-attr]
             "new_item": lambda: rng.choice([i for i in self.t["items"] if i not in attrs.get("items", [])]),
         }
@@ -116,7 +117,8 @@ class RequestMaker:
                 return value + 0.5 if rng.random() < 0.2 and value + 0.5 <= hi else value
             if not isinstance(current, int | float):
                 return None
-            value = current + (1 if sampler == "temperature_up" else -1)
+            step = {"temperature_up": 1, "temperature_down": -1}.get(sampler) or slots.get("d", 1)
+            value = current + (step if sampler in ("temperature_up", "temperature_plus") else -abs(step))
             return value if lo <= value <= hi else None
         if sampler == "number":
             lo, hi = attrs.get("min"), attrs.get("max")
@@ -181,41 +183,63 @@ class RequestMaker:
             return None
         return Request(SLOT.sub(lambda m: str(slots[m.group(1)]), text), "simple", [self._call(fn, {})], kind="read")
 
+    PARALLEL_TOOLS = (
+        "light.turn_off",
+        "light.turn_on",
+        "switch.turn_off",
+        "switch.turn_on",
+        "cover.close_cover",
+        "cover.open_cover",
+        "cover.set_cover_position",
+        "fan.turn_off",
+        "media_player.turn_off",
+        "lock.lock",
+    )
+
+    def _joined_names(self, entities: list[Entity]) -> str:
+        """'a and b', 'a, b and c', or 'kitchen and hall ceiling lights' when the entities share a noun."""
+        nouns = {self.noun(e) for e in entities}
+        if len(entities) == 2 and len(nouns) == 1 and None not in nouns and self.rng.random() < 0.5:
+            areas = [self._area(e) for e in entities]
+            if None not in areas and areas[0] != areas[1]:
+                noun = nouns.pop() or ""
+                return f"{areas[0]} and {areas[1]} {noun if noun.endswith('s') else noun + 's'}"
+        names = [self._name(e) for e in entities]
+        if len(names) == 2:
+            return f"{names[0]}{self.rng.choice(self.t['parallel']['joiners'])}{names[1]}"
+        last = self.rng.choice([" and ", ", and ", " and the "])
+        return ", ".join(names[:-1]) + last + names[-1]
+
     def parallel(self) -> Request | None:
-        """Two requests in one sentence: two entities with one service, or two different requests."""
+        """Several requests in one sentence: two or three entities with one service, or different requests."""
         if self.rng.random() < 0.5:
-            tool = self.rng.choice(
-                [
-                    t
-                    for t in (
-                        "light.turn_off",
-                        "light.turn_on",
-                        "switch.turn_off",
-                        "switch.turn_on",
-                        "cover.close_cover",
-                        "cover.open_cover",
-                    )
-                    if len(self.by_tool.get(t, [])) > 1
-                ]
-                or [None]
-            )
-            if tool is None:
+            tools = [t for t in self.PARALLEL_TOOLS if len(self.by_tool.get(t, [])) > 1]
+            if not tools:
                 return None
-            a, b = self.rng.sample(self.by_tool[tool], 2)
-            ea, eb = (self.home.index.entities[f.entity_id or ""] for f in (a, b))
-            joined = f"{self._name(ea)}{self.rng.choice(self.t['parallel']['joiners'])}{self._name(eb)}"
-            made = self.phrase(a, name=joined)
+            fns = self.by_tool[self.rng.choice(tools)]
+            n = 3 if len(fns) > 2 and self.rng.random() < 0.3 else 2
+            picked = self.rng.sample(fns, n)
+            entities = [self.home.index.entities[f.entity_id or ""] for f in picked]
+            made = self.phrase(picked[0], name=self._joined_names(entities))
             if made is None or "{" in made[0]:
                 return None
-            return Request(made[0], "parallel", [made[1], self._call(b, {})], kind="parallel_same")
-        first, second = self.simple(), self.simple()
-        if (
-            first is None
-            or second is None
-            or first.calls[0]["arguments"][ENTITY_ARG] == second.calls[0]["arguments"][ENTITY_ARG]
-        ):
+            args = {k: v for k, v in made[1]["arguments"].items() if k != ENTITY_ARG}
+            if any(fn.arg(a) is None for fn in picked[1:] for a in args):
+                return None
+            calls = [made[1], *(self._call(fn, args) for fn in picked[1:])]
+            return Request(made[0], "parallel", calls, kind="parallel_same")
+        parts = [self.simple() for _ in range(3 if self.rng.random() < 0.2 else 2)]
+        if any(p is None for p in parts):
             return None
-        return Request(f"{first.text} and {second.text}", "parallel", first.calls + second.calls, kind="parallel_mixed")
+        requests = [p for p in parts if p is not None]
+        if len({r.calls[0]["arguments"][ENTITY_ARG] for r in requests}) < len(requests):
+            return None
+        texts = [r.text for r in requests]
+        joiners = self.t["parallel"]["clause_joiners"]
+        text = texts[0]
+        for i, t in enumerate(texts[1:], start=1):
+            text += (" and " if i == len(texts) - 1 and len(texts) > 2 else self.rng.choice(joiners)) + t
+        return Request(text, "parallel", [c for r in requests for c in r.calls], kind="parallel_mixed")
 
     def area_wide(self) -> Request | None:
         """All lights of an area (2 to 4 of them) on or off."""
@@ -264,9 +288,9 @@ class RequestMaker:
         return Request(self.rng.choice(irr["unsafe"]), "irrelevance", answer=irr["unsafe_answer"], kind="unsafe")
 
     MIX: tuple[tuple[str, float], ...] = (
-        ("simple", 0.44),
-        ("read", 0.11),
-        ("parallel", 0.11),
+        ("simple", 0.38),
+        ("read", 0.10),
+        ("parallel", 0.18),
         ("area_wide", 0.05),
         ("here", 0.09),
         ("irrelevant", 0.20),

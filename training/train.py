@@ -59,6 +59,21 @@ def reply_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
     return F.cross_entropy(logits.float().flatten(0, 1), targets[:, keep].flatten(), ignore_index=-100)
 
 
+PAD_MULTIPLE = 16
+"""Batch widths are rounded up to this: few distinct shapes keep oneDNN's kernel cache and the heap small."""
+
+
+def _release_memory() -> None:
+    """Hand freed heap pages back to the OS (glibc); without it a CPU run's RSS grew 11 -> 15 GB and slowed."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).malloc_trim(0)
+
+
 def _batches(data: list[tuple[list[int], list[int]]], size: int, rng: random.Random) -> list[list[int]]:
     """Index batches of similar length (less padding), in random order."""
     order = sorted(range(len(data)), key=lambda i: (len(data[i][0]), rng.random()))
@@ -144,7 +159,7 @@ def train(
     start = time.perf_counter() - elapsed
     while step < total:
         batch = [data[i] for i in schedule[step]]
-        width = max(len(ids) for ids, _ in batch)
+        width = -(-max(len(ids) for ids, _ in batch) // PAD_MULTIPLE) * PAD_MULTIPLE
         ids = torch.tensor([x + [pad] * (width - len(x)) for x, _ in batch], device=device)
         labels = torch.tensor([y + [-100] * (width - len(y)) for _, y in batch], device=device)
         mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x, _ in batch], device=device)
@@ -161,6 +176,8 @@ def train(
         losses.append(round(loss.item(), 5))
         bar.update(1)
         bar.set_postfix(loss=f"{losses[-1]:.4f}", lr=f"{lr_at(step - 1):.1e}")
+        if not cuda and step % 10 == 0:
+            _release_memory()
         if step % cfg.checkpoint_every == 0 or step == total:
             torch.save(
                 {
