@@ -110,6 +110,8 @@ class Assistant:
         max_calls: int = 4,
         max_input_chars: int = 400,
         max_tokens: int = 256,
+        backend: str = "llguidance",
+        fast_forward: bool = True,
     ) -> None:
         self.catalog = catalog
         self.retriever = retriever
@@ -118,6 +120,8 @@ class Assistant:
         self.max_calls = max_calls
         self.max_input_chars = max_input_chars
         self.max_tokens = max_tokens
+        self.backend = backend
+        self.fast_forward = fast_forward
         frame = chat_frame(engine.render_chat, fewshot, system)
         self._prefix = engine.tokenize(frame.head)
         self._tail = engine.tokenize(frame.tail)
@@ -130,11 +134,13 @@ class Assistant:
         context_area: str | None = None,
         states: Mapping[str, StateLike] | None = None,
         use_cache: bool = True,
-        fast_forward: bool = True,
+        fast_forward: bool | None = None,
+        backend: str | None = None,
     ) -> AskResult:
         """Run one request through retrieval, the grammar-constrained model and validation.
 
-        `states` gives live entity states for the prompt (else the inventory's).
+        `states` gives live entity states for the prompt (else the inventory's); `use_cache`, `fast_forward` and
+        `backend` switch optimisations off or change the grammar engine (for `homefc bench`).
         """
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
@@ -157,7 +163,8 @@ class Assistant:
             grammar.text,
             max_tokens=self.max_tokens,
             use_cache=use_cache,
-            fast_forward=fast_forward,
+            fast_forward=self.fast_forward if fast_forward is None else fast_forward,
+            backend=backend or self.backend,
         )
         parsed = parse_output(gen.text, self.catalog, functions)
         if parsed.ok and not gen.stopped and parsed.answer is None:
@@ -177,5 +184,6 @@ class Assistant:
             "sampled_tokens": gen.sampled_tokens,
             "forced_tokens": gen.forced_tokens,
             "output_tokens": len(gen.tokens),
+            "mask_us_per_token": round(gen.mask_ms * 1000 / max(1, len(gen.tokens))),
         }
         return result

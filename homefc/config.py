@@ -31,7 +31,7 @@ class Settings(BaseModel):
     domains: Path | None = None
     """Directory of domain specs; None means the bundled ones."""
     cache_dir: Path | None = None
-    """Cache directory (embeddings); None means $HOMEFC_CACHE_DIR or ~/.cache/homefc."""
+    """Cache directory (embeddings, prefilled prompt states); None means $HOMEFC_CACHE_DIR or ~/.cache/homefc."""
     top_k: int = Field(default=8, ge=1, le=64)
     """Functions retrieval offers the model per request."""
     n_ctx: int = Field(default=2048, ge=256, le=32768)
@@ -44,6 +44,10 @@ class Settings(BaseModel):
     """Longer requests are cut to this many characters."""
     max_tokens: int = Field(default=256, ge=16, le=2048)
     """Most tokens the model may emit per request."""
+    grammar_backend: Literal["llguidance", "llamacpp"] = "llguidance"
+    """Constrained decoding: llguidance (fast masks, fast-forward) or llama.cpp's GBNF sampler (`homefc bench`)."""
+    fast_forward: bool = True
+    """Append tokens the grammar forces without sampling them (llguidance only)."""
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import logging
 import os
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from homefc.constraints import (
+    BACKENDS,
+    Constraint,
+    LlamaCppConstraint,
+    LLGuidanceConstraint,
+    lltokenizer,
+)
 from homefc.errors import GrammarError, ModelError
 
 log = logging.getLogger(__name__)
@@ -84,6 +92,7 @@ class Engine:
         n_threads: int | None = None,
         n_batch: int = 512,
         lora_path: str | Path | None = None,
+        state_dir: str | Path | None = None,
     ) -> None:
         path = Path(path)
         check_gguf(path)
@@ -123,6 +132,9 @@ class Engine:
         self._bos_text = self.llm.detokenize([bos], special=True).decode("utf-8") if adds_bos and bos >= 0 else ""
         self._prefix: list[int] = []
         self._lltok: Any = None
+        self.state_dir = Path(state_dir) if state_dir is not None else None
+        self.prefix_source = "none"
+        """Where the current prefix state came from: 'computed', 'disk' or 'none'."""
 
     # --- text ---------------------------------------------------------------------------------
 
@@ -168,13 +180,66 @@ class Engine:
         return len(self._prefix)
 
     def set_prefix(self, tokens: Sequence[int]) -> float:
-        """Evaluate the shared prompt prefix once; later requests start from its state. Returns ms."""
+        """Make `tokens` the prefilled prefix: loaded from the on-disk state store, else evaluated (and stored).
+
+        Returns ms spent.
+        """
         start = time.perf_counter()
         self._prefix = list(tokens)
         self.llm.reset()
+        self.prefix_source = "none"
         if self._prefix:
-            self.llm.eval(self._prefix)
+            path = self._state_path(self._prefix)
+            if path is not None and self._load_state(path):
+                self.prefix_source = "disk"
+            else:
+                self.llm.eval(self._prefix)
+                self.prefix_source = "computed"
+                if path is not None:
+                    self._save_state(path)
         return (time.perf_counter() - start) * 1000
+
+    def _state_path(self, tokens: Sequence[int]) -> Path | None:
+        """Store path keyed by model and adapter files (path, size, mtime), context size and prefix tokens."""
+        if self.state_dir is None:
+            return None
+        key = hashlib.sha256()
+        for file in (self.path, self.lora_path):
+            if file is not None:
+                st = file.stat()
+                key.update(f"{file.resolve()}|{st.st_size}|{st.st_mtime_ns}|".encode())
+        key.update(f"{self.n_ctx}|{self._llama_cpp.__version__}|".encode())
+        key.update(np.asarray(tokens, dtype=np.int32).tobytes())
+        return self.state_dir / f"prefix-{key.hexdigest()[:32]}.state"
+
+    def _load_state(self, path: Path) -> bool:
+        """Restore the prefix's KV state from disk; False (state cleared) when absent or not matching."""
+        if not path.is_file():
+            return False
+        n = len(self._prefix)
+        tokens = (self._llama_cpp.llama_token * n)()
+        count = ctypes.c_size_t(0)
+        ok = self._llama_cpp.llama_state_load_file(self.llm.ctx, str(path).encode(), tokens, n, ctypes.byref(count))
+        if not ok or count.value != n or list(tokens) != self._prefix:
+            log.warning("%s: stored prefix state does not match; recomputing", path)
+            self.llm.reset()
+            return False
+        self.llm.input_ids[:n] = self._prefix
+        self.llm.n_tokens = n
+        return True
+
+    def _save_state(self, path: Path) -> None:
+        """Write the prefix's KV state atomically; a failure only costs the next start a prefill."""
+        n = len(self._prefix)
+        tokens = (self._llama_cpp.llama_token * n)(*self._prefix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            if not self._llama_cpp.llama_state_save_file(self.llm.ctx, str(tmp).encode(), tokens, n):
+                raise OSError("llama.cpp could not write the state")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("%s: cannot store the prefix state: %s", path, exc)
 
     def ensure_prefix(self, tokens: Sequence[int]) -> float:
         """Prefill the prefix unless it is already the cached one. Returns ms spent."""
@@ -206,28 +271,19 @@ class Engine:
 
     # --- decoding -----------------------------------------------------------------------------
 
-    def _matcher(self, grammar: str) -> Any:
-        import llguidance
-        import llguidance.gbnf_to_lark
-        import llguidance.llamacpp
-
+    def constraint(self, grammar: str, backend: str = "llguidance") -> Constraint:
+        """A fresh grammar state for one generation, on the chosen backend."""
+        if backend == "llamacpp":
+            return LlamaCppConstraint(self.vocab, grammar, self.n_vocab, self.eos)
+        if backend != "llguidance":
+            raise GrammarError(f"unknown grammar backend {backend!r} (choose from {', '.join(BACKENDS)})")
         if self._lltok is None:
-            with warnings.catch_warnings():
-                # llguidance's helper calls a llama.cpp function deprecated in name only, once per token.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                self._lltok = llguidance.llamacpp.lltokenizer_from_vocab(self.vocab)
-        try:
-            lark = llguidance.gbnf_to_lark.any_to_lark(grammar)
-        except Exception as exc:
-            raise GrammarError(f"grammar does not convert: {exc}") from None
-        matcher = llguidance.LLMatcher(self._lltok, lark, log_level=0)
-        if matcher.is_error():
-            raise GrammarError(f"grammar rejected: {matcher.get_error()}")
-        return matcher
+            self._lltok = lltokenizer(self.vocab)
+        return LLGuidanceConstraint(self._lltok, grammar, self.n_vocab)
 
     def grammar_accepts(self, grammar: str, text: str) -> bool:
         """Whether the grammar engine, with this model's tokenizer, accepts exactly this text."""
-        matcher = self._matcher(grammar)
+        matcher = self.constraint(grammar).matcher  # type: ignore[attr-defined]
         tokens = self.tokenize_plain(text)
         return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
 
@@ -244,47 +300,32 @@ class Engine:
         max_tokens: int = 128,
         use_cache: bool = True,
         fast_forward: bool = True,
+        backend: str = "llguidance",
     ) -> Generation:
-        """Greedy decoding of prefix + suffix under a GBNF grammar (llguidance), forced tokens batched."""
-        import llguidance.numpy as llnp
-
+        """Greedy decoding of prefix + suffix under a GBNF grammar, forced tokens evaluated in one batch."""
         total = len(prefix) + len(suffix) + max_tokens
         if total > self.n_ctx:
             raise GrammarError(f"prompt of {len(prefix) + len(suffix)} tokens does not fit the context of {self.n_ctx}")
-        matcher = self._matcher(grammar)
+        grammar_state = self.constraint(grammar, backend)
         t0 = time.perf_counter()
         evaluated, reused = self._load_prompt(prefix, suffix, use_cache)
         t1 = time.perf_counter()
-        bitmask = llnp.allocate_token_bitmask(1, self.n_vocab)
         out: list[int] = []
         forward = sampled = forced = 0
-        mask_s = 0.0
-        while len(out) < max_tokens and not matcher.is_stopped():
-            m0 = time.perf_counter()
-            ff = matcher.compute_ff_tokens() if fast_forward else []
-            if ff:
-                ff = ff[: max_tokens - len(out)]
-                matcher.consume_tokens(ff)
-                mask_s += time.perf_counter() - m0
-                out += ff
-                forced += len(ff)
-                batch = ff
+        while len(out) < max_tokens and not grammar_state.stopped():
+            batch = grammar_state.forced()[: max_tokens - len(out)] if fast_forward else []
+            if batch:
+                forced += len(batch)
             else:
-                llnp.fill_next_token_bitmask(matcher, bitmask)
-                allowed = np.unpackbits(bitmask[0].view(np.uint8), bitorder="little")[: self.n_vocab].astype(bool)
-                mask_s += time.perf_counter() - m0
-                if not allowed.any():
+                token = grammar_state.best(self._last_logits())
+                if token is None or token == self.eos:
                     break
-                logits = np.where(allowed, self._last_logits(), -np.inf)
-                token = int(np.argmax(logits))
-                if token == self.eos:
-                    break
-                if not matcher.consume_token(token):
-                    break
-                out.append(token)
-                sampled += 1
                 batch = [token]
-            if matcher.is_stopped() or len(out) >= max_tokens:
+                sampled += 1
+            if not grammar_state.accept(batch):
+                break
+            out += batch
+            if grammar_state.stopped() or len(out) >= max_tokens:
                 break
             self.llm.eval(batch)
             forward += 1
@@ -299,8 +340,8 @@ class Engine:
             forced_tokens=forced,
             prefill_ms=(t1 - t0) * 1000,
             decode_ms=(t2 - t1) * 1000,
-            mask_ms=mask_s * 1000,
-            stopped=matcher.is_accepting() or matcher.is_stopped(),
+            mask_ms=grammar_state.mask_s * 1000,
+            stopped=grammar_state.accepting() or grammar_state.stopped(),
         )
 
 

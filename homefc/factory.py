@@ -29,7 +29,13 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
     """Load the model and embedder once; return a function that builds an assistant for any catalog."""
     set_offline()
     choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
-    engine = Engine(choice.base, n_ctx=settings.n_ctx, n_threads=settings.threads, lora_path=choice.adapter)
+    engine = Engine(
+        choice.base,
+        n_ctx=settings.n_ctx,
+        n_threads=settings.threads,
+        lora_path=choice.adapter,
+        state_dir=(settings.cache_dir or cache_dir()) / "kv",
+    )
     embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
     fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
     system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
@@ -46,6 +52,8 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
             max_calls=settings.max_calls,
             max_input_chars=settings.max_input_chars,
             max_tokens=settings.max_tokens,
+            backend=settings.grammar_backend,
+            fast_forward=settings.fast_forward,
         )
 
     return make

@@ -125,3 +125,42 @@ def test_plain_tool_catalog_works_without_a_home(
     result = plain.ask("what's the weather in Paris?")
     assert_usable(result, plain)
     assert {c.function.tool for c in result.candidates} == {"get_weather", "set_timer"}
+
+
+FIXED_PROMPTS = [
+    "turn off the kitchen light",
+    "close the lounge blind",
+    "set the bedroom heating to 19 degrees",
+    "turn on the hall light and the kitchen light",
+    "is the front door locked",
+    "tell me a joke",
+]
+
+
+def test_fast_forward_mostly_gives_the_calls_of_sampling_every_token(assistant: Assistant) -> None:
+    """Fast-forward appends the grammar's canonical tokens, which the model might have split differently.
+
+    So outputs may differ where the model is unsure; on this fixed set at most one of six may (the evaluation
+    harness compares accuracy with and without: `homefc eval --no-fast-forward`).
+    """
+    differ = []
+    for text in FIXED_PROMPTS:
+        forwarded = assistant.ask(text)
+        sampled = assistant.ask(text, fast_forward=False)
+        assert sampled.stats["forced_tokens"] == 0
+        if forwarded.calls:
+            assert forwarded.stats["forward_passes"] < sampled.stats["forward_passes"]
+        if (forwarded.answer, [c.model_dump() for c in forwarded.calls]) != (
+            sampled.answer,
+            [c.model_dump() for c in sampled.calls],
+        ):
+            differ.append((text, forwarded.raw, sampled.raw))
+    assert len(differ) <= 1, differ
+
+
+@pytest.mark.parametrize("text", FIXED_PROMPTS[:4])
+def test_llama_cpp_grammar_sampler_decodes_like_llguidance(assistant: Assistant, text: str) -> None:
+    ours = assistant.ask(text, fast_forward=False)
+    theirs = assistant.ask(text, fast_forward=False, backend="llamacpp")
+    assert theirs.raw == ours.raw
+    assert theirs.stats["forced_tokens"] == 0

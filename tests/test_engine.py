@@ -11,6 +11,7 @@ from homefc.catalog import Catalog
 from homefc.engine import Engine
 from homefc.errors import ModelError
 from homefc.grammar import build_grammar
+from homefc.resources import default_model_path
 
 
 def _gguf_string(text: str) -> bytes:
@@ -97,3 +98,37 @@ def test_max_tokens_cuts_output_and_says_so(engine: Engine, flat_catalog: Catalo
     gen = engine.generate([], suffix, grammar.text, max_tokens=3, fast_forward=False)
     assert len(gen.tokens) == 3
     assert not gen.stopped
+
+
+def test_prefix_state_is_stored_on_disk_and_reused_by_a_new_engine(tmp_path: Path, flat_catalog: Catalog) -> None:
+    fns = [f for f in flat_catalog.for_entity("light.kitchen_ceiling") if not f.args]
+    grammar = build_grammar(fns, allow_answer=False, max_calls=1).text
+    first = Engine(default_model_path(), n_ctx=1024, state_dir=tmp_path)
+    prefix = first.tokenize(
+        first.render_chat([{"role": "system", "content": "Reply with one JSON call."}], add_generation_prompt=False)
+    )
+    suffix = first.tokenize("<|im_start|>user\nturn off the kitchen light<|im_end|>\n<|im_start|>assistant\n")
+    first.set_prefix(prefix)
+    assert first.prefix_source == "computed"
+    stored = list(tmp_path.glob("prefix-*.state"))
+    assert len(stored) == 1
+    computed = first.generate(prefix, suffix, grammar)
+    first.close()
+
+    second = Engine(default_model_path(), n_ctx=1024, state_dir=tmp_path)
+    second.set_prefix(prefix)
+    assert second.prefix_source == "disk"
+    from_disk = second.generate(prefix, suffix, grammar)
+    uncached = second.generate(prefix, suffix, grammar, use_cache=False)
+    assert from_disk.text == computed.text == uncached.text
+    assert from_disk.cached_tokens == len(prefix) and from_disk.prompt_tokens == len(suffix)
+
+    other = prefix[:-2]
+    second.set_prefix(other)
+    assert second.prefix_source == "computed"
+    assert len(list(tmp_path.glob("prefix-*.state"))) == 2
+    stored[0].write_bytes(b"not a llama.cpp state file")
+    second.set_prefix(prefix)
+    assert second.prefix_source == "computed"
+    assert second.generate(prefix, suffix, grammar).text == computed.text
+    second.close()

@@ -69,7 +69,8 @@ def test_literal_escapes_quotes_and_backslashes(accepts: Accepts) -> None:
 def test_full_catalog_grammar_is_valid_for_llama_cpp_and_llguidance(engine: Engine, flat_catalog: Catalog) -> None:
     grammar = build_grammar(flat_catalog.functions)
     validate_gbnf(engine, grammar.text)
-    engine._matcher(grammar.text)
+    engine.constraint(grammar.text)
+    engine.constraint(grammar.text, "llamacpp")
     assert grammar.n_functions == len(flat_catalog)
 
 
