@@ -23,6 +23,10 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", type=Path, help="TOML settings file")
     p.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")
     p.add_argument("--threads", type=int, help="CPU threads for the model (default: all cores)")
+    p.add_argument("--grammar-backend", choices=["llguidance", "llamacpp"], help="constrained decoding engine")
+    p.add_argument(
+        "--no-fast-forward", dest="fast_forward", action="store_false", default=None, help="sample every token"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
         help="replay each case's reference calls instead of the model (checks cases)",
     )
 
+    bench = sub.add_parser("bench", help="latency with each optimisation on and off, on generated homes")
+    bench.add_argument(
+        "--home-size", type=int, action="append", help="entities in the generated home (repeatable; default 500)"
+    )
+    bench.add_argument("--requests", type=int, default=40, help="requests per home and configuration (default 40)")
+    bench.add_argument("--json", type=Path, dest="json_out", help="write the full report here")
+    bench.add_argument("--markdown", type=Path, help="write the markdown table here (it is always printed)")
+    _add_model_options(bench)
+
     tools = sub.add_parser("tools", help="export a home's functions as OpenAI-style tool JSON")
     tools.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
     tools.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
@@ -78,6 +91,8 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         embedder=args.embedder,
         top_k=args.top_k,
         threads=args.threads,
+        grammar_backend=args.grammar_backend,
+        fast_forward=args.fast_forward,
     )
 
 
@@ -171,7 +186,28 @@ def _cmd_gen_home(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"ask": _cmd_ask, "eval": _cmd_eval, "tools": _cmd_tools, "gen-home": _cmd_gen_home}
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from homefc.bench import render_markdown, run_bench, write_report
+
+    sizes = args.home_size or [500]
+    if min(sizes) < 20 or args.requests < 1:
+        raise HomefcError("--home-size must be at least 20 and --requests at least 1")
+    report = run_bench(_settings(args), sizes, args.requests)
+    write_report(report, args.json_out)
+    table = render_markdown(report)
+    if args.markdown:
+        args.markdown.write_text(table, encoding="utf-8")
+    print(table, end="")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "ask": _cmd_ask,
+    "eval": _cmd_eval,
+    "bench": _cmd_bench,
+    "tools": _cmd_tools,
+    "gen-home": _cmd_gen_home,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
