@@ -277,13 +277,16 @@ class Engine:
             return LlamaCppConstraint(self.vocab, grammar, self.n_vocab, self.eos)
         if backend != "llguidance":
             raise GrammarError(f"unknown grammar backend {backend!r} (choose from {', '.join(BACKENDS)})")
+        return self._llguidance(grammar)
+
+    def _llguidance(self, grammar: str) -> LLGuidanceConstraint:
         if self._lltok is None:
             self._lltok = lltokenizer(self.vocab)
         return LLGuidanceConstraint(self._lltok, grammar, self.n_vocab)
 
     def grammar_accepts(self, grammar: str, text: str) -> bool:
         """Whether the grammar engine, with this model's tokenizer, accepts exactly this text."""
-        matcher = self.constraint(grammar).matcher  # type: ignore[attr-defined]
+        matcher = self._llguidance(grammar).matcher
         tokens = self.tokenize_plain(text)
         return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
 
