@@ -16,7 +16,8 @@ import yaml
 
 from homefc.calls import Call
 from homefc.catalog import ENTITY_ARG, build_catalog
-from homefc.domains import load_domains
+from homefc.domains import DomainSpec, load_domains
+from homefc.home import Home
 from homefc.homegen import generate_home, write_home
 from homefc.virtual_home import VirtualHome, diff
 from training.requests import Request, RequestMaker, load_templates
@@ -25,11 +26,10 @@ VALIDATION_SEED = 900_000
 """Home seeds from here up; training homes use the recipe seed plus a small index (1234 + i by default)."""
 
 
-def _case(request: Request, vhome: VirtualHome) -> dict[str, Any] | None:
-    """The eval case for one request: expected changes from replaying its calls on the virtual home."""
-    before = vhome.snapshot()
-    probe = VirtualHome(vhome.home, vhome.domains)
-    probe.states = vhome.snapshot()
+def _case(request: Request, home: Home, domains: dict[str, DomainSpec]) -> dict[str, Any] | None:
+    """The eval case for one request: expected changes from replaying its calls on a fresh virtual home."""
+    probe = VirtualHome(home, domains)
+    before = probe.snapshot()
     reads: list[str] = []
     for call in request.calls:
         if call["name"].endswith(".get_state") or call["name"].endswith(".get_items"):
@@ -70,7 +70,6 @@ def write_validation_set(out: Path, sizes: list[int], per_home: int, seed: int =
         name = f"val-{size}-s{seed + i}"
         write_home(home, out / f"{name}.home.yaml")
         maker = RequestMaker(home, build_catalog(home, domains), templates, rng)
-        vhome = VirtualHome(home, domains)
         tests: list[dict[str, Any]] = []
         seen: set[str] = set()
         for _ in range(per_home * 20):
@@ -79,7 +78,7 @@ def write_validation_set(out: Path, sizes: list[int], per_home: int, seed: int =
             request = maker.draw()
             if request is None or request.text.lower() in seen:
                 continue
-            case = _case(request, vhome)
+            case = _case(request, home, domains)
             if case is None:
                 continue
             seen.add(request.text.lower())
