@@ -24,6 +24,7 @@ from homefc.config import Settings
 from homefc.domains import load_domains
 from homefc.home import Home
 from homefc.homegen import generate_home
+from homefc.resources import resolve_model
 
 HOME_SEED = 4242
 """Seed of the generated benchmark homes (fixed, so runs compare)."""
@@ -37,6 +38,8 @@ class BenchConfig:
     use_cache: bool = True
     fast_forward: bool = True
     backend: str = "llguidance"
+    runtime_lora: bool = False
+    """Apply the model's LoRA adapter per token instead of running the merged model (tuned models only)."""
 
 
 CONFIGS: tuple[BenchConfig, ...] = (
@@ -44,6 +47,7 @@ CONFIGS: tuple[BenchConfig, ...] = (
     BenchConfig("no prefix cache", use_cache=False),
     BenchConfig("no fast-forward", fast_forward=False),
     BenchConfig("llama.cpp GBNF sampler", fast_forward=False, backend="llamacpp"),
+    BenchConfig("run-time LoRA", runtime_lora=True),
 )
 
 _TEMPLATES: dict[str, list[str]] = {
@@ -127,15 +131,30 @@ class ConfigStats:
         }
 
 
-def run_configs(assistant: Assistant, requests: list[str], configs: tuple[BenchConfig, ...]) -> list[dict[str, Any]]:
-    """Every request under every configuration, the order rotating per request; one warm-up request each."""
+def run_configs(
+    assistant: Assistant,
+    requests: list[str],
+    configs: tuple[BenchConfig, ...],
+    runtime_lora: Assistant | None = None,
+) -> list[dict[str, Any]]:
+    """Every request under every configuration, the order rotating per request; one warm-up request each.
+
+    `runtime_lora` is the same assistant on a model that applies its adapter per token; without it the
+    configurations that need it are left out.
+    """
+    configs = tuple(c for c in configs if runtime_lora is not None or not c.runtime_lora)
+
+    def ask(c: BenchConfig, text: str) -> AskResult:
+        target = runtime_lora if c.runtime_lora and runtime_lora is not None else assistant
+        return target.ask(text, use_cache=c.use_cache, fast_forward=c.fast_forward, backend=c.backend)
+
     stats = {c.name: ConfigStats(c.name) for c in configs}
     for c in configs:
-        assistant.ask(requests[0], use_cache=c.use_cache, fast_forward=c.fast_forward, backend=c.backend)
+        ask(c, requests[0])
     for i, text in enumerate(requests):
         results: dict[str, AskResult] = {}
         for c in configs[i % len(configs) :] + configs[: i % len(configs)]:
-            results[c.name] = assistant.ask(text, use_cache=c.use_cache, fast_forward=c.fast_forward, backend=c.backend)
+            results[c.name] = ask(c, text)
         for c in configs:
             stats[c.name].add(results[c.name], results.get(configs[0].name))
     rows = [stats[c.name].summary() for c in configs]
@@ -202,10 +221,15 @@ def run_bench(settings: Settings, home_sizes: list[int], n_requests: int) -> dic
     report["cold_start"] = {"first": probe_first, "warm_caches": probe_warm}
     domains = load_domains(settings.domains)
     make = assistant_factory(settings, domains)
+    make_runtime_lora = None
+    if settings.merge_adapter and resolve_model(settings.model, settings.adapter).adapter is not None:
+        make_runtime_lora = assistant_factory(settings.model_copy(update={"merge_adapter": False}), domains)
     for size in home_sizes:
         home = generate_home(size, seed=HOME_SEED)
-        assistant = make(build_catalog(home, domains))
-        rows = run_configs(assistant, bench_requests(home, n_requests), CONFIGS)
+        catalog = build_catalog(home, domains)
+        assistant = make(catalog)
+        slow = make_runtime_lora(catalog) if make_runtime_lora is not None else None
+        rows = run_configs(assistant, bench_requests(home, n_requests), CONFIGS, slow)
         report["homes"].append({"entities": size, "functions": len(assistant.catalog.functions), "configs": rows})
     return report
 

@@ -27,6 +27,13 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-fast-forward", dest="fast_forward", action="store_false", default=None, help="sample every token"
     )
+    p.add_argument(
+        "--runtime-lora",
+        dest="merge_adapter",
+        action="store_false",
+        default=None,
+        help="apply the LoRA adapter at run time instead of the cached merged model (slower)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,6 +100,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         threads=args.threads,
         grammar_backend=args.grammar_backend,
         fast_forward=args.fast_forward,
+        merge_adapter=args.merge_adapter,
     )
 
 

@@ -48,6 +48,8 @@ class Settings(BaseModel):
     """Constrained decoding: llguidance (fast masks, fast-forward) or llama.cpp's GBNF sampler (`homefc bench`)."""
     fast_forward: bool = True
     """Append tokens the grammar forces without sampling them (llguidance only)."""
+    merge_adapter: bool = True
+    """Fold the LoRA adapter into a cached Q8_0 model on first use instead of applying it per token (faster)."""
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog, load_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec, load_domains
-from homefc.engine import Engine
+from homefc.engine import Engine, check_gguf
 from homefc.home import bundled_home, load_home
+from homefc.merge import merged_model
 from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, load_fewshot
 from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
@@ -25,23 +27,35 @@ def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
     return build_catalog(load_home(settings.home or bundled_home()), domains)
 
 
+def model_files(base: Path, adapter: Path | None, cache: Path, *, merge: bool) -> tuple[Path, Path | None]:
+    """(model, run-time adapter): the cached merge of base and adapter when merging, else the two files as given.
+
+    A cache that cannot be written costs speed, not service: the adapter is then applied at run time.
+    """
+    if adapter is None or not merge:
+        return base, adapter
+    check_gguf(base)
+    check_gguf(adapter)
+    try:
+        return merged_model(base, adapter, cache / "models" / "merged"), None
+    except OSError as exc:
+        log.warning("cannot write the merged model under %s (%s); applying the adapter at run time", cache, exc)
+        return base, adapter
+
+
 def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Callable[[Catalog], Assistant]:
     """Load the model and embedder once; return a function that builds an assistant for any catalog."""
     set_offline()
     choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
-    engine = Engine(
-        choice.base,
-        n_ctx=settings.n_ctx,
-        n_threads=settings.threads,
-        lora_path=choice.adapter,
-        state_dir=(settings.cache_dir or cache_dir()) / "kv",
-    )
+    cache = settings.cache_dir or cache_dir()
+    model, lora = model_files(choice.base, choice.adapter, cache, merge=settings.merge_adapter)
+    engine = Engine(model, n_ctx=settings.n_ctx, n_threads=settings.threads, lora_path=lora, state_dir=cache / "kv")
     embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
     fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
     system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
 
     def make(catalog: Catalog) -> Assistant:
-        retriever = Retriever(catalog, embedder, domains, cache_dir=settings.cache_dir or cache_dir(), k=settings.top_k)
+        retriever = Retriever(catalog, embedder, domains, cache_dir=cache, k=settings.top_k)
         return Assistant(
             catalog,
             retriever,
