@@ -13,7 +13,7 @@ from homefc.calls import Call, parse_output
 from homefc.catalog import Catalog
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
-from homefc.prompt import SYSTEM_PROMPT, FewShot, StateLike, chat_frame, request_content
+from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
 
 log = logging.getLogger(__name__)
@@ -112,8 +112,10 @@ class Assistant:
         max_tokens: int = 256,
         backend: str = "llguidance",
         fast_forward: bool = True,
+        style: PromptStyle = "full",
     ) -> None:
         self.catalog = catalog
+        self.style: PromptStyle = style
         self.retriever = retriever
         self.engine = engine
         self.k = k
@@ -155,7 +157,9 @@ class Assistant:
         functions = [c.function for c in result.candidates]
         grammar = build_grammar(functions, max_calls=self.max_calls)
         t2 = time.perf_counter()
-        content = request_content(clean, functions, self.catalog, context_area=context_area, states=states)
+        content = request_content(
+            clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
+        )
         suffix = self.engine.tokenize_plain(content) + self._tail
         gen = self.engine.generate(
             self._prefix,

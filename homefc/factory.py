@@ -68,6 +68,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
             max_tokens=settings.max_tokens,
             backend=settings.grammar_backend,
             fast_forward=settings.fast_forward,
+            style="compact" if choice.profile == "compact" else "full",
         )
 
     return make

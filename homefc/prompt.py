@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -69,6 +70,23 @@ def _service_text(fn: Function) -> str:
     return f"{service}({', '.join(_describe_arg(a) for a in fn.args)})"
 
 
+PromptStyle = Literal["full", "compact"]
+"""How candidate functions are written: `full` with argument signatures (what an untuned model needs, and the
+first tuned adapter's format); `compact` with service names only, since the grammar carries the arguments."""
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _covered(text: str, object_id: str, domain: str) -> bool:
+    """True when every word of a name or area is already in the entity id (or is the domain's own word)."""
+    known = _words(object_id) | _words(domain.replace("_", " "))
+    return all(w in known or w.rstrip("s") in known for w in _words(text))
+
+
 class StateLike(Protocol):
     """Anything with a state and attributes (an inventory entity, a virtual or live MQTT state)."""
 
@@ -89,20 +107,32 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
-def describe_state(entity_state: StateLike, shown: Sequence[str]) -> str:
-    """State plus the attributes the domain shows, e.g. `on, brightness 128`."""
+def describe_state(entity_state: StateLike, shown: Sequence[str], style: PromptStyle = "full") -> str:
+    """State plus the attributes the domain shows: `on, brightness 128` (compact: `21.5 °C`, `position 40`)."""
     parts = [entity_state.state] if entity_state.state is not None else []
     for name in shown:
         value = entity_state.attributes.get(name)
-        if value is not None:
-            parts.append(f"{name} {_format_value(value)}")
+        if value is None:
+            continue
+        if style == "compact" and name == "unit_of_measurement" and parts:
+            parts[0] = f"{parts[0]} {_format_value(value)}"
+        else:
+            label = name.removeprefix("current_") if style == "compact" else name
+            parts.append(f"{label} {_format_value(value)}")
     return ", ".join(parts)
 
 
 def describe_functions(
-    functions: Sequence[Function], catalog: Catalog, states: Mapping[str, StateLike] | None = None
+    functions: Sequence[Function],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+    style: PromptStyle = "full",
 ) -> list[str]:
-    """One line per entity (its services grouped) or per plain tool; `states` overrides inventory states."""
+    """One line per entity (its services grouped) or per plain tool; `states` overrides inventory states.
+
+    Compact lines leave out what the entity id already says (a name or area whose words are all in it) and the
+    argument signatures of entity services; plain tools keep theirs, since no domain spec explains them.
+    """
     lines: list[str] = []
     by_entity: dict[str, list[Function]] = {}
     for fn in functions:
@@ -116,16 +146,22 @@ def describe_functions(
         entity = home.entity(entity_id) if home else None
         about = ""
         if entity is not None:
+            object_id = entity_id.split(".", 1)[1]
+            compact = style == "compact"
             area = home.area(entity.area) if home else None
-            about = f' "{entity.name}"'
-            if area is not None:
+            if not (compact and _covered(entity.name, object_id, entity.domain)):
+                about = f' "{entity.name}"'
+            if area is not None and not (compact and _covered(area.name, object_id, entity.domain)):
                 about += f" in {area.name.lower()}"
             current: StateLike = states.get(entity_id, entity) if states is not None else entity
             spec = catalog.domains.get(entity.domain)
-            shown = describe_state(current, spec.prompt_attributes if spec else ())
+            shown = describe_state(current, spec.prompt_attributes if spec else (), style)
             if shown:
                 about += f", {shown}"
-        services = ", ".join(_service_text(f) for f in fns)
+        if style == "compact":
+            services = ", ".join(f.tool.split(".", 1)[1] for f in fns)
+        else:
+            services = ", ".join(_service_text(f) for f in fns)
         lines.append(f"{entity_id}{about}: {services}")
     return lines
 
@@ -137,9 +173,10 @@ def request_content(
     *,
     context_area: str | None = None,
     states: Mapping[str, StateLike] | None = None,
+    style: PromptStyle = "full",
 ) -> str:
     """The user turn: candidate functions, where the speaker is, and the request itself."""
-    parts = ["Functions:", *describe_functions(functions, catalog, states)]
+    parts = ["Functions:", *describe_functions(functions, catalog, states, style)]
     if context_area and catalog.home is not None:
         area = catalog.home.area(context_area)
         if area is not None:

@@ -91,7 +91,7 @@ class ModelChoice:
     adapter: Path | None
     """GGUF LoRA adapter applied at load time, if any."""
     profile: str
-    """Prompt profile: 'fewshot' or 'tuned'."""
+    """Prompt profile: 'fewshot', 'tuned' or 'compact' (see Settings.prompt_profile)."""
 
 
 def _manifest() -> dict[str, Any]:

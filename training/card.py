@@ -25,6 +25,11 @@ def _latency(summary: dict[str, Any] | None) -> str:
     return f"{lat['mean']:.0f} / {lat['p95']:.0f} ms" if lat else "—"
 
 
+def _style(recipe: dict[str, Any]) -> str:
+    """The prompt style the run's data used (runs before the option existed used the full style)."""
+    return str(recipe.get("data", {}).get("prompt_style", "full"))
+
+
 def write_card(run: Path, out: Path, *, name: str, base: str, hardware: str, notes: str = "") -> Path:
     """Markdown model card for a run directory (eval_base.json / eval_tuned.json if present), plus notes."""
     recipe = _load(run / "recipe.json") or {}
@@ -55,6 +60,8 @@ def write_card(run: Path, out: Path, *, name: str, base: str, hardware: str, not
         f"training homes (generated homes and the bundled example flat; never an evaluation home) and "
         f"{len(data.get('toolsets', []))} training tool lists (training/tools.yaml). Prompts are built by the "
         "runtime's own retrieval and prompt code; every target passes the runtime grammar.",
+        f"- Prompt: candidate lines in the `{_style(recipe)}` style, so the model's manifest entry needs "
+        f"`profile: {'compact' if _style(recipe) == 'compact' else 'tuned'}`.",
         f"  Categories {json.dumps(data.get('categories'))}; retrieval misses kept as 'not found' answers: "
         f'{data.get("retrieval_misses")}; dropped {json.dumps(dropped)} ("evaluation sentence": generated '
         "sentences that happen to equal a held-out sentence, removed by exact match).",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from homefc.prompt import PromptStyle
+
 
 @dataclass
 class DataConfig:
@@ -21,6 +23,9 @@ class DataConfig:
     """Most calls in one reply, as at run time."""
     tool_examples: int = 500
     """Examples on plain tool lists (training/tools.yaml), part of `examples`."""
+    prompt_style: PromptStyle = "compact"
+    """How the prompt writes candidate functions (homefc.prompt.PromptStyle); the model's manifest profile must
+    match: 'compact' → profile compact, 'full' → profile tuned."""
     keep_miss_fraction: float = 0.3
     """Share of retrieval misses kept (their target is a 'not found' answer)."""
     seed: int = 1234

@@ -137,7 +137,9 @@ class _Collector:
                 self.dropped["rejected by grammar or schema"] += 1
                 continue
             self.seen.add((name, request.text.lower()))
-            content = request_content(request.text, fns, catalog, context_area=request.context_area)
+            content = request_content(
+                request.text, fns, catalog, context_area=request.context_area, style=cfg.prompt_style
+            )
             self.examples.append(
                 Example(
                     name,
