@@ -164,7 +164,7 @@ def build_catalog(home: Home, domains: dict[str, DomainSpec]) -> Catalog:
                     description=service.description,
                     args=args,
                     writes=service.writes and name != READ_SERVICE,
-                    confirm=service.confirm,
+                    confirm=service.confirm or entity.attributes.get("device_class") in service.confirm_device_classes,
                     document=_document(tool, service.description, home, entity.id),
                     area=entity.area,
                 )

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from homefc.errors import ConfigError, describe_validation_error
+from homefc.policy import PolicyConfig
 
 
 class Settings(BaseModel):
@@ -49,6 +50,10 @@ class Settings(BaseModel):
     """Constrained decoding: llguidance (fast masks, fast-forward) or llama.cpp's GBNF sampler (`homefc bench`)."""
     fast_forward: bool = True
     """Append tokens the grammar forces without sampling them (llguidance only)."""
+    policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    """Which calls may change the home: read-only unless `[policy] allow_writes` says otherwise."""
+    audit_log: Path | None = None
+    """Where every call is recorded (JSONL); None means $HOMEFC_STATE_DIR or ~/.local/state/homefc/audit.jsonl."""
     merge_adapter: bool = True
     """Fold the LoRA adapter into a cached Q8_0 model on first use instead of applying it per token (faster)."""
 

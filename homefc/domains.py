@@ -109,7 +109,9 @@ class ServiceSpec(BaseModel):
     writes: bool = True
     """False for services that only read."""
     confirm: bool = False
-    """Guarded: always needs the owner's confirmation (unlock, disarm, open garage)."""
+    """Guarded: always needs the owner's confirmation (unlock, disarm)."""
+    confirm_device_classes: list[str] = Field(default_factory=list)
+    """Guarded only on entities of these device classes (opening a garage door or a gate)."""
     requires: str | None = None
     """Entity attribute that must exist for the service to apply to an entity."""
     fields: dict[str, FieldSpec] = Field(default_factory=dict)

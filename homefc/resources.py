@@ -123,6 +123,15 @@ def resolve_model(spec: str | None, adapter: Path | None = None, profile: str | 
     return ModelChoice(name, base, adapter or shipped, profile or str(entry.get("profile", "fewshot")))
 
 
+def state_dir() -> Path:
+    """Where homefc keeps what must survive (the audit log): $HOMEFC_STATE_DIR, else $XDG_STATE_HOME/homefc."""
+    explicit = os.environ.get("HOMEFC_STATE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "homefc"
+
+
 def cache_dir() -> Path:
     """Where homefc keeps its caches: $HOMEFC_CACHE_DIR, else $XDG_CACHE_HOME/homefc."""
     explicit = os.environ.get("HOMEFC_CACHE_DIR")
