@@ -35,6 +35,10 @@ class ConfigError(HomefcError):
     """The configuration file or a setting is invalid."""
 
 
+class MqttError(HomefcError):
+    """The MQTT broker cannot be reached, refuses the credentials, or a payload is unusable."""
+
+
 def describe_validation_error(exc: object, *, source: str, root: object | None = None) -> str:
     """Turn a pydantic ValidationError into one line naming the source, the entry and the field."""
     from pydantic import ValidationError

@@ -16,6 +16,7 @@ from homefc.home import Home, bundled_home, load_home
 from homefc.prompt import load_fewshot
 from homefc.resources import default_embedder_path, default_model_path, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
+from tests.broker import Mosquitto
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +37,17 @@ def _offline_and_private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iter
 def cache_dir(_offline_and_private_cache: Path) -> Path:
     """The session's cache directory."""
     return _offline_and_private_cache
+
+
+@pytest.fixture(scope="session")
+def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mosquitto]:
+    """A real Mosquitto started for this test session on a free port (anonymous access)."""
+    try:
+        broker = Mosquitto(tmp_path_factory.mktemp("mosquitto")).start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield broker
+    broker.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""MQTT: the broker connection, discovery import, the executor and the simulated home."""

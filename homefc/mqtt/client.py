@@ -1,0 +1,216 @@
+"""One MQTT connection (paho-mqtt 2.x) for the executor, discovery and simulator: connect, subscribe, publish.
+
+Subscriptions are remembered and renewed on every (re)connect, so retained state is rebuilt after a broker
+restart. Commands go out with QoS 1 and never retained; while the broker is away paho keeps them queued and
+sends them on reconnect, and `publish` tells the caller whether the broker acknowledged in time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from homefc.errors import MqttError
+
+log = logging.getLogger(__name__)
+
+PASSWORD_ENV = "HOMEFC_MQTT_PASSWORD"
+USERNAME_ENV = "HOMEFC_MQTT_USERNAME"
+
+Handler = Callable[[str, bytes, bool], None]
+"""Called from the network thread with (topic, payload, retained)."""
+
+
+class BrokerSettings(BaseModel):
+    """The `[mqtt]` table: where the broker is and how to log in (secrets may come from the environment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    """Broker host name or address."""
+    port: int = Field(default=1883, ge=1, le=65535)
+    """Broker port (8883 is usual with TLS)."""
+    username: str | None = None
+    """User name; None means $HOMEFC_MQTT_USERNAME, or anonymous."""
+    password: SecretStr | None = None
+    """Password; None means $HOMEFC_MQTT_PASSWORD (never logged)."""
+    tls: bool = False
+    """Connect with TLS."""
+    ca_file: Path | None = None
+    """CA certificate for TLS; None means the system's."""
+    keepalive: int = Field(default=30, ge=5, le=3600)
+    """Seconds between pings."""
+    discovery_prefix: str = "homeassistant"
+    """Home Assistant discovery prefix."""
+    z2m_base: str = "zigbee2mqtt"
+    """Zigbee2MQTT base topic."""
+
+    def credentials(self) -> tuple[str | None, str | None]:
+        """User name and password from the settings, else from the environment."""
+        user = self.username or os.environ.get(USERNAME_ENV)
+        password = self.password.get_secret_value() if self.password else os.environ.get(PASSWORD_ENV)
+        return user, password
+
+    @property
+    def address(self) -> str:
+        """host:port, for messages."""
+        return f"{self.host}:{self.port}"
+
+
+@dataclass
+class _Subscription:
+    topic: str
+    handler: Handler
+
+
+class MqttClient:
+    """A connected client with remembered subscriptions, running paho's network loop in a thread."""
+
+    def __init__(self, settings: BrokerSettings, *, client_id: str | None = None, will: tuple[str, str] | None = None):
+        import paho.mqtt.client as mqtt
+
+        self.settings = settings
+        self._mqtt = mqtt
+        self._subs: list[_Subscription] = []
+        self._lock = threading.Lock()
+        self._connected = threading.Event()
+        self._first_result: tuple[bool, str] | None = None
+        self._first_done = threading.Event()
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id or f"homefc-{uuid.uuid4().hex[:10]}",
+            protocol=mqtt.MQTTv311,
+        )
+        user, password = settings.credentials()
+        if user:
+            self.client.username_pw_set(user, password)
+        if settings.tls:
+            self.client.tls_set(ca_certs=str(settings.ca_file) if settings.ca_file else None)
+        if will is not None:
+            self.client.will_set(will[0], will[1], qos=1, retain=True)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.max_queued_messages_set(0)  # unbounded: an accepted command is never dropped for space
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_publish = self._on_publish
+        self._pending: dict[int, threading.Event] = {}
+        self._pending_lock = threading.Lock()
+
+    # --- connection ---------------------------------------------------------------------------------------
+
+    def connect(self, timeout: float = 10.0) -> MqttClient:
+        """Connect and start the network thread; raise MqttError with one line when the broker says no."""
+        where = self.settings.address
+        try:
+            self.client.connect(self.settings.host, self.settings.port, keepalive=self.settings.keepalive)
+        except OSError as exc:
+            raise MqttError(f"MQTT broker {where}: cannot connect ({exc.strerror or exc})") from None
+        self.client.loop_start()
+        if not self._first_done.wait(timeout):
+            self.close()
+            raise MqttError(f"MQTT broker {where}: no answer to the connection request within {timeout:g} s")
+        ok, reason = self._first_result or (False, "unknown")
+        if not ok:
+            self.close()
+            hint = " (check the user name and password)" if "authori" in reason.lower() else ""
+            raise MqttError(f"MQTT broker {where}: connection refused: {reason}{hint}")
+        return self
+
+    @property
+    def connected(self) -> bool:
+        """True while the connection is up."""
+        return self._connected.is_set()
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Wait for the connection to be up (after a broker restart)."""
+        return self._connected.wait(timeout)
+
+    def close(self) -> None:
+        """Disconnect and stop the network thread."""
+        self.client.disconnect()
+        self.client.loop_stop()
+        self._connected.clear()
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        ok = not reason_code.is_failure
+        if self._first_result is None:
+            self._first_result = (ok, str(reason_code))
+            self._first_done.set()
+        if not ok:
+            log.warning("MQTT broker %s refused the connection: %s", self.settings.address, reason_code)
+            return
+        self._connected.set()
+        with self._lock:
+            topics = sorted({s.topic for s in self._subs})
+        for topic in topics:
+            client.subscribe(topic, qos=1)
+        log.info("connected to MQTT broker %s (%d subscriptions)", self.settings.address, len(topics))
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        self._connected.clear()
+        if self._first_result is None:
+            self._first_result = (False, str(reason_code))
+            self._first_done.set()
+        log.warning("MQTT broker %s: disconnected (%s); reconnecting", self.settings.address, reason_code)
+
+    # --- messages ---------------------------------------------------------------------------------------------
+
+    def subscribe(self, topic: str, handler: Handler) -> None:
+        """Call handler for every message on the topic filter, now and after every reconnect."""
+        with self._lock:
+            self._subs.append(_Subscription(topic, handler))
+        if self.connected:
+            self.client.subscribe(topic, qos=1)
+
+    def _on_message(self, client, userdata, message) -> None:  # type: ignore[no-untyped-def]
+        topic = message.topic
+        with self._lock:
+            handlers = [s.handler for s in self._subs if self._mqtt.topic_matches_sub(s.topic, topic)]
+        for handler in handlers:
+            try:
+                handler(topic, message.payload, bool(message.retain))
+            except Exception:  # a bad payload must not kill the network thread
+                log.exception("MQTT handler for %s failed", topic)
+
+    def send(self, topic: str, payload: str | bytes, *, retain: bool = False) -> Delivery:
+        """Publish with QoS 1 and return at once; the Delivery says when the broker has acknowledged it.
+
+        While the broker is away paho keeps the message queued and sends it when the connection returns.
+        """
+        acked = threading.Event()
+        with self._pending_lock:  # the acknowledgement cannot be handled before it is registered
+            info = self.client.publish(topic, payload, qos=1, retain=retain)
+            if info.rc not in (self._mqtt.MQTT_ERR_SUCCESS, self._mqtt.MQTT_ERR_NO_CONN):
+                raise MqttError(f"MQTT publish to {topic} failed: {self._mqtt.error_string(info.rc)}")
+            self._pending[info.mid] = acked
+        return Delivery(topic, acked)
+
+    def publish(self, topic: str, payload: str | bytes, *, retain: bool = False, timeout: float = 5.0) -> bool:
+        """Publish with QoS 1; True once the broker acknowledged, False if it did not within timeout."""
+        return self.send(topic, payload, retain=retain).wait(timeout)
+
+    def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
+        with self._pending_lock:
+            acked = self._pending.pop(mid, None)
+        if acked is not None:
+            acked.set()
+
+
+@dataclass
+class Delivery:
+    """One QoS 1 message on its way to the broker."""
+
+    topic: str
+    acked: threading.Event
+
+    def wait(self, timeout: float) -> bool:
+        """True once the broker acknowledged the message; False if not within timeout (it stays queued)."""
+        return self.acked.wait(timeout)
