@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     tools.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
     tools.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
 
+    disc = sub.add_parser("discover", help="build a home inventory from MQTT discovery (Home Assistant, Zigbee2MQTT)")
+    disc.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else 127.0.0.1:1883)")
+    disc.add_argument("--seconds", type=float, default=3.0, help="how long to listen (default 3)")
+    disc.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
+    disc.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
+
     gen = sub.add_parser("gen-home", help="generate a large synthetic home inventory (for tests and benchmarks)")
     gen.add_argument("--entities", type=int, required=True, help="number of entities")
     gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -187,12 +193,54 @@ def _cmd_tools(args: argparse.Namespace) -> int:
 
 
 def _cmd_gen_home(args: argparse.Namespace) -> int:
-    from homefc.homegen import generate_home, write_home
+    from homefc.home import write_home
+    from homefc.homegen import generate_home
 
     if args.entities < 1:
         raise HomefcError("--entities must be at least 1")
     write_home(generate_home(args.entities, seed=args.seed), args.output)
     print(f"wrote {args.entities} entities to {args.output}")
+    return EXIT_OK
+
+
+def broker_settings(spec: str | None, config: Path | None):  # type: ignore[no-untyped-def]
+    """The config's [mqtt] settings with HOST[:PORT] from the command line on top."""
+    from homefc.config import load_settings
+    from homefc.mqtt.client import BrokerSettings
+
+    settings = load_settings(config).mqtt or BrokerSettings()
+    if spec:
+        host, sep, port = spec.rpartition(":")
+        if not sep:
+            host, port = spec, str(settings.port)
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise HomefcError(f"--broker {spec}: expected HOST or HOST:PORT")
+        settings = settings.model_copy(update={"host": host, "port": int(port)})
+    return settings
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    import yaml
+
+    from homefc.home import write_home
+    from homefc.mqtt.discover import discover
+
+    settings = broker_settings(args.broker, args.config)
+    if args.seconds <= 0:
+        raise HomefcError("--seconds must be positive")
+    home, messages = discover(settings, args.seconds)
+    if not home.entities:
+        raise HomefcError(
+            f"MQTT broker {settings.address}: no usable discovery messages in {args.seconds:g} s "
+            f"({messages} seen under {settings.discovery_prefix}/ and {settings.z2m_base}/bridge/devices)"
+        )
+    summary = f"discovered {len(home.entities)} entities in {len(home.areas)} areas from {messages} messages"
+    if args.output:
+        write_home(home, args.output)
+        print(f"{summary}; wrote {args.output}")
+    else:
+        print(yaml.safe_dump(home.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True), end="")
+        print(summary, file=sys.stderr)
     return EXIT_OK
 
 
@@ -217,6 +265,7 @@ COMMANDS = {
     "bench": _cmd_bench,
     "tools": _cmd_tools,
     "gen-home": _cmd_gen_home,
+    "discover": _cmd_discover,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from homefc.errors import ConfigError, describe_validation_error
+from homefc.mqtt.client import BrokerSettings
 from homefc.policy import PolicyConfig
 
 
@@ -54,6 +55,8 @@ class Settings(BaseModel):
     """Which calls may change the home: read-only unless `[policy] allow_writes` says otherwise."""
     audit_log: Path | None = None
     """Where every call is recorded (JSONL); None means $HOMEFC_STATE_DIR or ~/.local/state/homefc/audit.jsonl."""
+    mqtt: BrokerSettings | None = None
+    """The `[mqtt]` table: the broker homefc talks to; None means none configured (the demo embeds one)."""
     merge_adapter: bool = True
     """Fold the LoRA adapter into a cached Q8_0 model on first use instead of applying it per token (faster)."""
 

@@ -206,3 +206,9 @@ def load_home(path: str | Path) -> Home:
 def bundled_home(name: str = "flat") -> Path:
     """Path of an example home shipped in devices/homes."""
     return BUNDLED_HOMES / f"{name}.yaml"
+
+
+def write_home(home: Home, path: Path) -> None:
+    """Write `home` as YAML that `load_home` reads back to an equal model."""
+    data = home.model_dump(by_alias=True, exclude_none=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")

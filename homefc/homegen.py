@@ -5,10 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from homefc.home import Home, home_from_data
 
@@ -509,9 +506,3 @@ def generate_home(n_entities: int, seed: int = 0) -> Home:
         "entities": entities,
     }
     return home_from_data(data, source=f"<generated {n_entities} seed {seed}>")
-
-
-def write_home(home: Home, path: Path) -> None:
-    """Write `home` as YAML that `load_home` reads back to an equal model."""
-    data = home.model_dump(by_alias=True, exclude_none=True)
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")

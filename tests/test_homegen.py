@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from homefc.home import bundled_home, load_home
-from homefc.homegen import generate_home, write_home
+from homefc.home import bundled_home, load_home, write_home
+from homefc.homegen import generate_home
 
 SIZES = (60, 500, 2000)
 

@@ -17,8 +17,8 @@ import yaml
 from homefc.calls import Call
 from homefc.catalog import ENTITY_ARG, build_catalog
 from homefc.domains import DomainSpec, load_domains
-from homefc.home import Home
-from homefc.homegen import generate_home, write_home
+from homefc.home import Home, write_home
+from homefc.homegen import generate_home
 from homefc.virtual_home import VirtualHome, diff
 from training.requests import Request, RequestMaker, load_templates
 

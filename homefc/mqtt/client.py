@@ -83,6 +83,7 @@ class MqttClient:
         self._connected = threading.Event()
         self._first_result: tuple[bool, str] | None = None
         self._first_done = threading.Event()
+        self._closing = False
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id or f"homefc-{uuid.uuid4().hex[:10]}",
@@ -135,6 +136,7 @@ class MqttClient:
 
     def close(self) -> None:
         """Disconnect and stop the network thread."""
+        self._closing = True
         self.client.disconnect()
         self.client.loop_stop()
         self._connected.clear()
@@ -159,6 +161,8 @@ class MqttClient:
         if self._first_result is None:
             self._first_result = (False, str(reason_code))
             self._first_done.set()
+        if self._closing:
+            return
         log.warning("MQTT broker %s: disconnected (%s); reconnecting", self.settings.address, reason_code)
 
     # --- messages ---------------------------------------------------------------------------------------------
