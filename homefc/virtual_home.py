@@ -230,6 +230,20 @@ class VirtualHome:
             apply_effect(ent, effect, args)
 
 
+def predict(domains: dict[str, DomainSpec], call: Call, before: EntityState) -> EntityState:
+    """The state one entity will have after a call, by the same effects the virtual home applies."""
+    after = copy.deepcopy(before)
+    domain, _, service = call.name.partition(".")
+    spec = domains.get(domain)
+    if spec is None or service not in spec.services:
+        raise VirtualHomeError(f"unknown service {call.name}")
+    args = {k: v for k, v in call.arguments.items() if k != ENTITY_ARG}
+    if service != READ_SERVICE and spec.services[service].writes:
+        for effect in spec.services[service].effects:
+            apply_effect(after, effect, args)
+    return after
+
+
 def diff(before: Mapping[str, EntityState], after: Mapping[str, EntityState]) -> dict[str, Change]:
     """Every entity whose state or attributes differ between two snapshots."""
     out: dict[str, Change] = {}

@@ -83,13 +83,26 @@ def _ha_attributes(component: str, cfg: dict[str, Any]) -> dict[str, Any]:
                     attrs[attr] = cfg[key]
         if cfg.get("rgb_command_topic") or {"rgb", "hs", "xy"} & set(modes):
             attrs["rgb_color"] = None
-    elif component == "cover" and cfg.get("set_position_topic"):
-        attrs["current_position"] = 0
+    elif component == "cover":
+        if cfg.get("set_position_topic"):
+            attrs["current_position"] = 0
+        if cfg.get("tilt_command_topic"):
+            attrs["current_tilt_position"] = 0
+    elif component == "humidifier":
+        if cfg.get("target_humidity_command_topic"):
+            attrs["humidity"] = None
+        if isinstance(cfg.get("modes"), list) and cfg["modes"]:
+            attrs["available_modes"] = cfg["modes"]
+            attrs["mode"] = None
     elif component == "fan":
         if cfg.get("percentage_command_topic"):
             attrs["percentage"] = 0
         if isinstance(cfg.get("preset_modes"), list) and cfg["preset_modes"]:
             attrs["preset_modes"] = cfg["preset_modes"]
+        if cfg.get("oscillation_command_topic"):
+            attrs["oscillating"] = None
+        if cfg.get("direction_command_topic"):
+            attrs["direction"] = None
     elif component == "vacuum" and isinstance(cfg.get("fan_speed_list"), list):
         attrs["fan_speed_list"] = cfg["fan_speed_list"]
     elif component in ("climate", "water_heater"):
@@ -110,6 +123,8 @@ def _ha_attributes(component: str, cfg: dict[str, Any]) -> dict[str, Any]:
                 attrs[attr] = cfg[key]
     elif component == "lock" and cfg.get("payload_open"):
         attrs["supports_open"] = True
+    elif component == "valve" and cfg.get("reports_position"):
+        attrs["current_position"] = 0
     return attrs
 
 
@@ -162,4 +177,7 @@ def _ha_entity(topic: str, component: str, cfg: dict[str, Any], object_id: str) 
     else:
         name = own or device_name or object_id.replace("_", " ")
     mapping = {"via": "ha", "component": component, "discovery_topic": topic, "config": cfg}
-    return [Found(component, name, area, device_id, device_name, info, mapping, _ha_attributes(component, cfg))]
+    wanted = cfg.get("default_entity_id") or cfg.get("object_id")
+    hint = str(wanted).rpartition(".")[2] if isinstance(wanted, str) and wanted else None
+    attrs = _ha_attributes(component, cfg)
+    return [Found(component, name, area, device_id, device_name, info, mapping, attrs, object_id=hint)]

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "payload_arm_vacation": "ARM_VACATION", "payload_disarm": "DISARM", "payload_trigger": "TRIGGER",
     "payload_start": "start", "payload_pause": "pause", "payload_return_to_base": "return_to_base",
     "payload_locate": "locate", "payload_clean_spot": "clean_spot", "brightness_scale": 255,
+    "payload_oscillation_on": "oscillate_on", "payload_oscillation_off": "oscillate_off",
     "state_open": "open", "state_closed": "closed", "state_opening": "opening", "state_closing": "closing",
     "state_locked": "LOCKED", "state_unlocked": "UNLOCKED", "position_open": 100, "position_closed": 0,
     "payload_available": "online", "payload_not_available": "offline",
@@ -161,6 +162,9 @@ def _attribute(component: str, cfg: dict[str, Any], attr: str, value: Any, after
         ]
     if component == "valve" and attr == "current_position":
         return [Publish(_topic(cfg, "command_topic", "move it to a position"), str(int(value)))]
+    if attr == "oscillating":
+        payload = str(option(cfg, "payload_oscillation_on" if value else "payload_oscillation_off"))
+        return [Publish(_topic(cfg, "oscillation_command_topic", "make it oscillate"), payload)]
     topic_key = ATTRIBUTE_TOPICS.get(attr)
     if topic_key is None:
         return []  # a derived attribute (color_mode, ...) that no command sets
@@ -205,9 +209,44 @@ STATE_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "fan": (
         ("percentage_state_topic", "percentage_value_template", "percentage"),
         ("preset_mode_state_topic", "preset_mode_value_template", "preset_mode"),
+        ("oscillation_state_topic", "oscillation_value_template", "oscillating"),
+        ("direction_state_topic", "direction_value_template", "direction"),
     ),
-    "humidifier": (("target_humidity_state_topic", "target_humidity_state_template", "humidity"),),
+    "humidifier": (
+        ("target_humidity_state_topic", "target_humidity_state_template", "humidity"),
+        ("mode_state_topic", "mode_state_template", "mode"),
+    ),
 }
+
+
+TEXT_FIELDS = frozenset(("mode", "preset_mode", "fan_mode", "direction"))
+
+
+def ha_observable(component: str, cfg: dict[str, Any]) -> set[str]:
+    """Fields ("state" or attribute names) this entity reports, so a change to them can be confirmed."""
+    if component == "light" and cfg.get("schema") == "json":
+        return {"state", "brightness", "color_temp_kelvin", "rgb_color"} if cfg.get("state_topic") else set()
+    fields = {"state"} if cfg.get("state_topic") else set()
+    if component == "valve" and cfg.get("reports_position") and cfg.get("state_topic"):
+        fields.add("current_position")
+    for topic_key, _, field in STATE_SOURCES.get(component, ()):
+        if cfg.get(topic_key):
+            fields.add(field)
+    return fields
+
+
+def ha_availability(cfg: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(topic, payload when available, payload when not) for each availability topic."""
+    out = []
+    entries = cfg.get("availability") if isinstance(cfg.get("availability"), list) else []
+    if isinstance(cfg.get("availability_topic"), str):
+        entries = [{"topic": cfg["availability_topic"], **cfg}, *entries]
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("topic"), str):
+            up = str(entry.get("payload_available") or DEFAULTS["payload_available"])
+            down = str(entry.get("payload_not_available") or DEFAULTS["payload_not_available"])
+            out.append((entry["topic"], up, down))
+    return out
 
 
 def ha_state_topics(component: str, cfg: dict[str, Any]) -> list[str]:
@@ -232,12 +271,23 @@ def ha_apply_state(component: str, cfg: dict[str, Any], topic: str, payload: byt
         else:
             template = cfg.get("state_value_template") or cfg.get("value_template")
             ent.state = _main_state(component, cfg, render_value(template, payload))
+            position = _number(ent.state or "") if component == "valve" and cfg.get("reports_position") else None
+            if position is not None:
+                ent.attributes["current_position"] = position
+                ent.state = "closed" if position == 0 else "open"
     for topic_key, template_key, field in STATE_SOURCES.get(component, ()):
         if cfg.get(topic_key) != topic:
             continue
         text = render_value(cfg.get(template_key), payload)
         if field == "state":
             ent.state = text
+            continue
+        if field in TEXT_FIELDS:
+            ent.attributes[field] = text
+            continue
+        if field == "oscillating":
+            if text in (str(option(cfg, "payload_oscillation_on")), str(option(cfg, "payload_oscillation_off"))):
+                ent.attributes[field] = text == str(option(cfg, "payload_oscillation_on"))
             continue
         value = _number(text)
         if value is None:
@@ -257,6 +307,8 @@ def _main_state(component: str, cfg: dict[str, Any], text: str) -> str | None:
         on = {str(option(cfg, "payload_on")), str(cfg.get("state_on") or "")} - {""}
         off = {str(option(cfg, "payload_off")), str(cfg.get("state_off") or "")} - {""}
         return "on" if text in on else "off" if text in off else None
+    if component == "valve" and cfg.get("reports_position"):
+        return text  # a position; ha_apply_state turns it into current_position
     if component in ("cover", "valve"):
         for state in ("open", "closed", "opening", "closing"):
             if text == str(option(cfg, f"state_{state}")):

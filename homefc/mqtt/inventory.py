@@ -30,6 +30,8 @@ class Found:
     device_info: dict[str, Any]
     mqtt: dict[str, Any]
     attributes: dict[str, Any] = field(default_factory=dict)
+    object_id: str | None = None
+    """The id the source asks for (`object_id`, `default_entity_id`, a friendly name); else the name's slug."""
 
 
 def build_home(found: list[Found], name: str = "Discovered home") -> Home:
@@ -46,7 +48,7 @@ def build_home(found: list[Found], name: str = "Discovered home") -> Home:
             devices[f.device_id] = {"id": f.device_id, "name": f.device_name or f.name, "area": area_id}
             if f.device_info:
                 devices[f.device_id]["info"] = f.device_info
-        base = f"{f.domain}.{slugify(f.name)}"
+        base = f"{f.domain}.{slugify(f.object_id or f.name)}"
         entity_id, n = base, 2
         while entity_id in taken:
             entity_id, n = f"{base}_{n}", n + 1

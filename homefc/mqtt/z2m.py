@@ -10,7 +10,7 @@ import json
 import logging
 from typing import Any
 
-from homefc.mqtt.inventory import Found
+from homefc.mqtt.inventory import Found, slugify
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ def _z2m_attributes(kind: str, expose: dict[str, Any]) -> dict[str, Any]:
         mode = _feature(expose, "system_mode")
         if mode and isinstance(mode.get("values"), list):
             attrs["hvac_modes"] = mode["values"]
+        preset = _feature(expose, "preset")
+        if preset and isinstance(preset.get("values"), list):
+            attrs["preset_modes"] = preset["values"]
     elif kind == "fan":
         mode = _feature(expose, "mode")
         if mode and isinstance(mode.get("values"), list):
@@ -63,7 +66,10 @@ def parse_z2m_devices(payload: bytes, base: str = "zigbee2mqtt") -> list[Found]:
     """Entities of Zigbee2MQTT's retained device list (`<base>/bridge/devices`).
 
     A friendly name `Kitchen/Ceiling light` puts the device in the area `Kitchen`: Zigbee2MQTT has no areas,
-    and grouping names by a `/` prefix is the common convention.
+    and grouping names by a `/` prefix is the common convention. The entity id comes from the friendly name,
+    the display name from the device's description where it has one. A device with one entity gives it its
+    own name; a device with several adds each expose's label (`Bathroom sensor temperature`). A trailing
+    domain word is left out of the id (`Bedroom fan` → `fan.bedroom`), as it is already the id's domain.
     """
     topic = f"{base}/bridge/devices"
     try:
@@ -90,10 +96,21 @@ def parse_z2m_devices(payload: bytes, base: str = "zigbee2mqtt") -> list[Found]:
         device_name = short.strip() or friendly
         info = {k: definition[k] for k in ("vendor", "model") if isinstance(definition.get(k), str)}
         ieee = str(dev.get("ieee_address") or friendly)
+        description = dev.get("description")
+        display = description.strip() if isinstance(description, str) and description.strip() else device_name
+        entities: list[Found] = []
         for expose in definition["exposes"]:
             if not isinstance(expose, dict) or expose.get("category") in ("config", "diagnostic"):
                 continue
-            found += _z2m_entity(base, friendly, device_name, area or None, ieee, info, expose)
+            entities += _z2m_entity(base, friendly, device_name, area or None, ieee, info, expose)
+        for entity in entities:
+            label = entity.name[len(device_name) :]  # endpoint or expose label, with its leading space
+            if len(entities) == 1 and not entity.mqtt["expose"].get("endpoint"):
+                label = ""
+            entity.name = display + label
+            # "Bedroom climate" and "Bedroom fan" are two devices of one room: the domain word is not in the id.
+            entity.object_id = slugify(device_name + label).removesuffix(f"_{entity.domain}")
+        found += entities
     return found
 
 

@@ -17,7 +17,7 @@ ZIGBEE_BRIGHTNESS = 254
 SETPOINTS = ("occupied_heating_setpoint", "current_heating_setpoint")
 FEATURE_ATTRIBUTES: dict[str, str | None] = {
     "brightness": "brightness", "color_temp": "color_temp_kelvin", "position": "current_position",
-    "local_temperature": "current_temperature", "system_mode": None, "mode": "preset_mode",
+    "local_temperature": "current_temperature", "system_mode": None, "mode": "preset_mode", "preset": "preset_mode",
     **dict.fromkeys(SETPOINTS, "temperature"),
 }  # fmt: skip
 """Expose feature → homefc attribute (None: the feature is the entity's state)."""
@@ -65,7 +65,9 @@ def z2m_commands(
         body[_prop(state)] = {"locked": "LOCK", "unlocked": "UNLOCK", "open": "UNLOCK"}.get(after.state or "", "LOCK")
     elif domain == "climate":
         mode = features.get("system_mode")
-        if mode is not None and after.state != before.state:
+        if mode is not None and (
+            after.state != before.state or call_name.endswith(("hvac_mode", "turn_on", "turn_off"))
+        ):
             body[_prop(mode)] = after.state
     elif state is not None and after.state in ("on", "off"):
         body[_prop(state)] = state.get("value_on", "ON") if after.state == "on" else state.get("value_off", "OFF")
@@ -91,8 +93,22 @@ def _attribute(domain: str, features: dict[str, dict[str, Any]], attr: str, valu
         if setpoint is None:
             raise Unsupported("the thermostat exposes no heating setpoint")
         body[_prop(setpoint)] = value
-    elif domain == "fan" and attr == "preset_mode" and "mode" in features:
-        body[_prop(features["mode"])] = value
+    elif attr == "preset_mode" and ("mode" in features or "preset" in features):
+        body[_prop(features.get("mode") or features["preset"])] = value
+
+
+def z2m_observable(mapping: dict[str, Any]) -> set[str]:
+    """Fields ("state" or attribute names) the device reports in its state JSON."""
+    expose = mapping["expose"]
+    if "features" not in expose:
+        return {"state"}
+    fields = set()
+    for name in _features(expose):
+        if name == "state" or name == "system_mode":
+            fields.add("state")
+        elif FEATURE_ATTRIBUTES.get(name):
+            fields.add(str(FEATURE_ATTRIBUTES[name]))
+    return fields
 
 
 def z2m_apply_state(domain: str, mapping: dict[str, Any], payload: bytes, ent: EntityState) -> None:
