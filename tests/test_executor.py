@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,8 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[World]:
     broker = Mosquitto(tmp_path_factory.mktemp("broker")).start()
     sim = SimulatedHome(flat, domains, broker.settings).start()
-    home, _ = discover(broker.settings, 1.0)
+    assert sim.wait_announced()
+    home, _ = discover(broker.settings, 0.5)
     live = LiveState(home)
     client = MqttClient(broker.settings)
     live.attach(client)
@@ -109,3 +111,97 @@ def test_every_write_reaches_the_device_and_is_confirmed(world: World) -> None:
     assert not failures, "\n".join(failures[:40])
     entries = read_audit(world.audit_path)
     assert len(entries) >= len(writes) and {e["outcome"] for e in entries} <= {"confirmed", "sent"}
+
+
+def test_read_only_by_default_blocks_writes_and_sends_nothing(world: World) -> None:
+    executor = world.executor()  # no policy: read-only
+    before = world.sim.commands
+    outcome = executor.execute(Call(name="light.turn_on", arguments={"entity_id": "light.sofa_lamp"}), text="lamp on")
+    assert outcome.status == "blocked" and "read-only" in outcome.message
+    read = executor.execute(Call(name="light.get_state", arguments={"entity_id": "light.sofa_lamp"}))
+    assert read.status == "read" and read.state is not None and read.state.state in ("on", "off")
+    assert world.sim.commands == before, "nothing reached a device"
+    last = read_audit(world.audit_path)[-2:]
+    assert [e["outcome"] for e in last] == ["blocked", "read"] and last[0]["text"] == "lamp on"
+
+
+def test_reads_answer_from_the_devices_retained_state(world: World) -> None:
+    executor = world.executor()
+    sensor = "sensor.living_room_temperature"
+    device = world.sim.state.states[sensor]
+    outcome = executor.execute(Call(name="sensor.get_state", arguments={"entity_id": sensor}))
+    assert outcome.status == "read" and outcome.state is not None
+    assert _close(float(outcome.state.state or "nan"), float(device.state or "nan"))
+
+
+def test_guarded_calls_wait_for_confirmation(world: World) -> None:
+    executor = world.executor(Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "lock"}]})))
+    lock = Call(name="lock.lock", arguments={"entity_id": "lock.front_door"})
+    assert executor.execute(lock).status == "confirmed"
+    unlock = Call(name="lock.unlock", arguments={"entity_id": "lock.front_door"})
+    asked = executor.execute(unlock, text="unlock the front door")
+    assert asked.status == "needs_confirmation" and world.sim.state.states["lock.front_door"].state == "locked"
+    done = executor.execute(unlock, text="unlock the front door", confirmed=True)
+    assert done.status == "confirmed" and world.sim.state.states["lock.front_door"].state == "unlocked"
+    decisions = [(e["decision"], e["outcome"]) for e in read_audit(world.audit_path)[-2:]]
+    assert decisions == [("confirm", "needs_confirmation"), ("confirm", "confirmed")]
+
+
+def test_an_offline_device_is_reported_not_commanded(world: World) -> None:
+    executor = world.executor(Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "switch"}]})))
+    entity = next(d.entity.id for d in world.sim.devices if d.entity.domain == "switch")
+    world.sim.set_available(entity, False)
+    try:
+        assert world.live.wait_until(entity, lambda s: world.live.available.get(entity) is False, 3)
+        outcome = executor.execute(Call(name="switch.turn_on", arguments={"entity_id": entity}))
+        assert outcome.status == "unavailable" and "offline" in outcome.message
+    finally:
+        world.sim.set_available(entity, True)
+    assert world.live.wait_until(entity, lambda s: world.live.available.get(entity) is True, 3)
+
+
+def test_a_thousand_commands_in_a_row_none_lost(world: World) -> None:
+    executor = world.executor(Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "light"}]})))
+    lamp = "light.sofa_lamp"
+    statuses = []
+    for i in range(1000):
+        level = 1 + i % 100
+        call = Call(name="light.turn_on", arguments={"entity_id": lamp, "brightness_pct": level})
+        statuses.append(executor.execute(call).status)
+    assert statuses.count("confirmed") == 1000
+    assert _close(world.sim.state.states[lamp].attributes["brightness"], round(100 * 255 / 100))
+
+
+def test_broker_restart_mid_run_fails_plainly_then_recovers(
+    tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]
+) -> None:
+    broker = Mosquitto(tmp_path / "broker").start()
+    sim = SimulatedHome(flat, domains, broker.settings).start()
+    assert sim.wait_announced()
+    home, _ = discover(broker.settings, 0.5)
+    live = LiveState(home)
+    client = MqttClient(broker.settings)
+    live.attach(client)
+    client.connect()
+    policy = Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "light"}]}))
+    executor = Executor(client, build_catalog(home, domains), domains, live, policy=policy)
+    on = Call(name="light.turn_on", arguments={"entity_id": "light.sofa_lamp", "brightness_pct": 30})
+    off = Call(name="light.turn_off", arguments={"entity_id": "light.sofa_lamp"})
+    try:
+        assert executor.execute(on).status == "confirmed"
+        broker.stop()
+        deadline = time.monotonic() + 10
+        while client.connected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        down = executor.execute(off)
+        assert down.status == "failed" and "unreachable; nothing was sent" in down.message
+        broker.start()
+        assert client.wait_connected(40) and sim.client is not None and sim.client.wait_connected(40)
+        assert sim.wait_announced()
+        assert live.wait_until("light.sofa_lamp", lambda s: s.state == "on", 5), "state rebuilt from the devices"
+        assert executor.execute(off).status == "confirmed"
+        assert sim.state.states["light.sofa_lamp"].state == "off"
+    finally:
+        client.close()
+        sim.stop()
+        broker.stop()

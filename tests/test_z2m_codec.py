@@ -68,7 +68,7 @@ def test_commands_follow_the_exposes(home: Home, domains: dict[str, DomainSpec])
     assert _body(home, domains, "light.sofa_lamp", "light.turn_on", color_temp_kelvin=2700)["color_temp"] == 370
     assert _body(home, domains, "cover.blind", "cover.set_cover_position", position=40) == {"position": 40}
     assert _body(home, domains, "cover.blind", "cover.open_cover") == {"state": "OPEN"}
-    assert _body(home, domains, "lock.door_lock", "lock.unlock") == {"state": "UNLOCK"}
+    assert _body(home, domains, "lock.door", "lock.unlock") == {"state": "UNLOCK"}
     assert _body(home, domains, "climate.radiator", "climate.set_temperature", temperature=21) == {
         "occupied_heating_setpoint": 21
     }

@@ -84,6 +84,7 @@ class MqttClient:
         self._first_result: tuple[bool, str] | None = None
         self._first_done = threading.Event()
         self._closing = False
+        self._connect_hooks: list[Callable[[], None]] = []
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id or f"homefc-{uuid.uuid4().hex[:10]}",
@@ -123,6 +124,7 @@ class MqttClient:
             self.close()
             hint = " (check the user name and password)" if "authori" in reason.lower() else ""
             raise MqttError(f"MQTT broker {where}: connection refused: {reason}{hint}")
+        self._connected.wait(timeout)  # subscriptions sent
         return self
 
     @property
@@ -149,11 +151,16 @@ class MqttClient:
         if not ok:
             log.warning("MQTT broker %s refused the connection: %s", self.settings.address, reason_code)
             return
-        self._connected.set()
         with self._lock:
             topics = sorted({s.topic for s in self._subs})
         for topic in topics:
             client.subscribe(topic, qos=1)
+        self._connected.set()  # only now: a command sent after this cannot overtake the subscriptions
+        for hook in list(self._connect_hooks):
+            try:
+                hook()
+            except Exception:  # a failing hook must not kill the network thread
+                log.exception("MQTT connect hook failed")
         log.info("connected to MQTT broker %s (%d subscriptions)", self.settings.address, len(topics))
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
@@ -164,6 +171,10 @@ class MqttClient:
         if self._closing:
             return
         log.warning("MQTT broker %s: disconnected (%s); reconnecting", self.settings.address, reason_code)
+
+    def on_connect(self, hook: Callable[[], None]) -> None:
+        """Run hook (on the network thread: use `send`, not `publish`) after every (re)connection."""
+        self._connect_hooks.append(hook)
 
     # --- messages ---------------------------------------------------------------------------------------------
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from homefc.domains import DomainSpec
 from homefc.home import Entity, Home
-from homefc.mqtt.client import BrokerSettings, MqttClient
+from homefc.mqtt.client import BrokerSettings, Delivery, MqttClient
 from homefc.mqtt.ha import HA_COMPONENTS
 from homefc.mqtt.sim_ha import ha_config, ha_device_apply, ha_state_messages
 from homefc.mqtt.sim_z2m import z2m_carries, z2m_device, z2m_device_apply, z2m_state_message
@@ -78,6 +79,8 @@ class SimulatedHome:
         self._lock = threading.Lock()
         self.commands = 0
         self.client: MqttClient | None = None
+        self.announced: Delivery | None = None
+        self._announced = threading.Event()
         for dev in self.devices:
             if dev.via == "ha":
                 for key, value in dev.config.items():
@@ -88,24 +91,37 @@ class SimulatedHome:
 
     def start(self, client: MqttClient | None = None) -> SimulatedHome:
         """Connect (unless given a client), publish discovery, availability and state, and listen for commands."""
-        self.client = client or MqttClient(self.settings, client_id="homefc-sim").connect()
-        base, prefix = self.settings.z2m_base, self.settings.discovery_prefix
+        self.client = client or MqttClient(self.settings, client_id="homefc-sim")
         for topic in sorted(self._by_command):
             self.client.subscribe(topic, self._on_ha_command)
-        self.client.subscribe(f"{base}/#", self._on_z2m)
-        for dev in self.devices:
-            if dev.via == "ha":
-                topic = f"{prefix}/{dev.entity.domain}/{dev.entity.object_id}/config"
-                self.client.publish(topic, json.dumps(dev.config), retain=True)
-                self.client.publish(dev.config["availability_topic"], "online", retain=True)
-            else:
-                self.client.publish(f"{base}/{dev.friendly_name}/availability", '{"state":"online"}', retain=True)
-            self._publish_state(dev, wait=True)
-        devices = [dev.config for dev in self.devices if dev.via == "z2m"]
-        self.client.publish(f"{base}/bridge/devices", json.dumps(devices), retain=True)
-        self.client.publish(f"{base}/bridge/state", '{"state":"online"}', retain=True)
+        self.client.subscribe(f"{self.settings.z2m_base}/#", self._on_z2m)
+        self.client.on_connect(self._announce)  # again after a broker restart, as devices do
+        if not self.client.connected:
+            self.client.connect()
+        else:
+            self._announce()
         log.info("simulating %d entities (%d not carried over MQTT)", len(self.devices), len(self.skipped))
         return self
+
+    def _announce(self) -> None:
+        """Publish discovery, availability and state (retained), without waiting: runs on the network thread."""
+        assert self.client is not None
+        self._announced.clear()
+        base, prefix = self.settings.z2m_base, self.settings.discovery_prefix
+        with self._lock:
+            for dev in self.devices:
+                if dev.via == "ha":
+                    topic = f"{prefix}/{dev.entity.domain}/{dev.entity.object_id}/config"
+                    self.client.send(topic, json.dumps(dev.config), retain=True)
+                    self.client.send(dev.config["availability_topic"], "online", retain=True)
+                else:
+                    self.client.send(f"{base}/{dev.friendly_name}/availability", '{"state":"online"}', retain=True)
+                self._publish_state(dev)
+            devices = [dev.config for dev in self.devices if dev.via == "z2m"]
+            self.client.send(f"{base}/bridge/devices", json.dumps(devices), retain=True)
+            last = self.client.send(f"{base}/bridge/state", '{"state":"online"}', retain=True)
+        self.announced = last
+        self._announced.set()
 
     def stop(self) -> None:
         """Disconnect (retained discovery and state stay on the broker, as with real devices)."""
@@ -121,6 +137,13 @@ class SimulatedHome:
         else:
             body = json.dumps({"state": "online" if online else "offline"})
             self.client.publish(f"{self.settings.z2m_base}/{dev.friendly_name}/availability", body, retain=True)
+
+    def wait_announced(self, timeout: float = 10.0) -> bool:
+        """True once the broker has acknowledged the last message of the latest announcement."""
+        deadline = time.monotonic() + timeout
+        if not self._announced.wait(timeout) or self.announced is None:
+            return False
+        return self.announced.wait(max(0.0, deadline - time.monotonic()))
 
     def _publish_state(self, dev: SimDevice, *, wait: bool = False) -> None:
         assert self.client is not None
