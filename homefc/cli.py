@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("text", help="the request, e.g. 'turn off the kitchen light'")
     ask.add_argument("--area", help="area id where the speaker is (resolves 'here')")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ask.add_argument("--execute", action="store_true", help="carry the calls out over MQTT (policy and audit apply)")
+    ask.add_argument("--broker", help="HOST[:PORT] for --execute (default: the config's [mqtt])")
+    ask.add_argument("--yes", action="store_true", help="confirm guarded calls (unlock, disarm) without asking")
     src = ask.add_mutually_exclusive_group()
     src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
     src.add_argument("--tools", type=Path, help="OpenAI-style tool list JSON to use instead of a home")
@@ -86,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     disc.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
     disc.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
 
+    sim = sub.add_parser("sim", help="serve a home over MQTT as simulated Home Assistant and Zigbee2MQTT devices")
+    sim.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
+    sim.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else 127.0.0.1:1883)")
+    sim.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
+    sim.add_argument("--seconds", type=float, help="stop after this long (default: run until interrupted)")
+
     gen = sub.add_parser("gen-home", help="generate a large synthetic home inventory (for tests and benchmarks)")
     gen.add_argument("--entities", type=int, required=True, help="number of entities")
     gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -115,7 +124,10 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _cmd_ask(args: argparse.Namespace) -> int:
     from homefc.factory import build_assistant
 
-    assistant = build_assistant(_settings(args))
+    settings = _settings(args)
+    if args.execute:
+        return _ask_and_execute(args, settings)
+    assistant = build_assistant(settings)
     result = assistant.ask(args.text, context_area=args.area)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -141,6 +153,64 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     if result.error:
         print(f"homefc: error: the model produced nothing usable: {result.error}", file=sys.stderr)
         return EXIT_FAIL
+    return EXIT_OK
+
+
+def _ask_and_execute(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
+    from homefc.domains import load_domains
+    from homefc.factory import assistant_factory
+    from homefc.home import load_home
+    from homefc.mqtt.session import open_session
+
+    if settings.tools is not None:
+        raise HomefcError("--execute needs a home, not a tool list")
+    if settings.mqtt is None and not args.broker:
+        raise HomefcError("--execute needs a broker: give --broker HOST[:PORT] or an [mqtt] table in the config")
+    domains = load_domains(settings.domains)
+    home = load_home(settings.home) if settings.home else None
+    session = open_session(settings, broker_settings(args.broker, args.config), domains, home)
+    try:
+        result = assistant_factory(settings, domains)(session.catalog).ask(
+            args.text, context_area=args.area, states=session.live.states
+        )
+        if result.error:
+            print(f"homefc: error: the model produced nothing usable: {result.error}", file=sys.stderr)
+            return EXIT_FAIL
+        if result.answer is not None:
+            print(result.answer)
+        failed = False
+        for call in result.calls:
+            outcome = session.executor.execute(call, text=result.text)
+            if outcome.status == "needs_confirmation":
+                yes = args.yes or (sys.stdin.isatty() and input(f"{outcome.message}. Go ahead? [y/N] ").lower() == "y")
+                outcome = session.executor.execute(call, text=result.text, confirmed=yes) if yes else outcome
+            failed |= outcome.status in ("failed", "timeout", "unavailable")
+            print(f"{call.render()}: {outcome.status}: {outcome.message}")
+        return EXIT_FAIL if failed else EXIT_OK
+    finally:
+        session.close()
+
+
+def _cmd_sim(args: argparse.Namespace) -> int:
+    import time
+
+    from homefc.domains import load_domains
+    from homefc.home import bundled_home, load_home
+    from homefc.mqtt.sim import SimulatedHome
+
+    settings = broker_settings(args.broker, args.config)
+    home = load_home(args.home or bundled_home())
+    sim = SimulatedHome(home, load_domains(), settings).start()
+    skipped = f"; not carried over MQTT: {', '.join(e.id for e in sim.skipped)}" if sim.skipped else ""
+    print(f"simulating {len(sim.devices)} entities of {home.name} on {settings.address}{skipped}", flush=True)
+    try:
+        if args.seconds is not None:
+            time.sleep(args.seconds)
+        else:
+            while True:
+                time.sleep(3600)
+    finally:
+        sim.stop()
     return EXIT_OK
 
 
@@ -266,6 +336,7 @@ COMMANDS = {
     "tools": _cmd_tools,
     "gen-home": _cmd_gen_home,
     "discover": _cmd_discover,
+    "sim": _cmd_sim,
 }
 
 

@@ -37,10 +37,15 @@ class World:
         audit = AuditLog(self.audit_path)
         return Executor(self.client, self.catalog, self.sim.state.domains, self.live, policy=policy, audit=audit, **kw)
 
+    def close(self) -> None:
+        self.client.close()
+        self.sim.stop()
+        self.broker.stop()
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[World]:
-    broker = Mosquitto(tmp_path_factory.mktemp("broker")).start()
+
+def start_world(workdir: Path, flat: Home, domains: dict[str, DomainSpec]) -> World:
+    """A broker of its own, the flat simulated on it, its discovered inventory and live state."""
+    broker = Mosquitto(workdir / "broker").start()
     sim = SimulatedHome(flat, domains, broker.settings).start()
     assert sim.wait_announced()
     home, _ = discover(broker.settings, 0.5)
@@ -48,11 +53,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, flat: Home, domains: dict[st
     client = MqttClient(broker.settings)
     live.attach(client)
     client.connect()
-    audit = tmp_path_factory.mktemp("audit") / "audit.jsonl"
-    yield World(broker, sim, home, build_catalog(home, domains), live, client, audit)
-    client.close()
-    sim.stop()
-    broker.stop()
+    return World(broker, sim, home, build_catalog(home, domains), live, client, workdir / "audit.jsonl")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[World]:
+    started = start_world(tmp_path_factory.mktemp("world"), flat, domains)
+    yield started
+    started.close()
 
 
 def test_discovery_of_the_simulated_home_gives_back_the_same_home(
@@ -175,16 +183,9 @@ def test_a_thousand_commands_in_a_row_none_lost(world: World) -> None:
 def test_broker_restart_mid_run_fails_plainly_then_recovers(
     tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]
 ) -> None:
-    broker = Mosquitto(tmp_path / "broker").start()
-    sim = SimulatedHome(flat, domains, broker.settings).start()
-    assert sim.wait_announced()
-    home, _ = discover(broker.settings, 0.5)
-    live = LiveState(home)
-    client = MqttClient(broker.settings)
-    live.attach(client)
-    client.connect()
-    policy = Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "light"}]}))
-    executor = Executor(client, build_catalog(home, domains), domains, live, policy=policy)
+    own = start_world(tmp_path, flat, domains)
+    broker, sim, client, live = own.broker, own.sim, own.client, own.live
+    executor = own.executor(Policy(PolicyConfig.model_validate({"allow_writes": [{"domain": "light"}]})))
     on = Call(name="light.turn_on", arguments={"entity_id": "light.sofa_lamp", "brightness_pct": 30})
     off = Call(name="light.turn_off", arguments={"entity_id": "light.sofa_lamp"})
     try:
@@ -202,6 +203,4 @@ def test_broker_restart_mid_run_fails_plainly_then_recovers(
         assert executor.execute(off).status == "confirmed"
         assert sim.state.states["light.sofa_lamp"].state == "off"
     finally:
-        client.close()
-        sim.stop()
-        broker.stop()
+        own.close()

@@ -1,0 +1,66 @@
+"""`homefc sim` and `homefc ask --execute` end to end: real model, real broker, simulated devices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from homefc.audit import read_audit
+from homefc.cli import main
+from homefc.domains import DomainSpec
+from homefc.home import Home
+from homefc.mqtt.sim import SimulatedHome
+from tests.broker import Mosquitto
+
+
+@pytest.fixture()
+def simulated(tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[tuple[Mosquitto, SimulatedHome]]:
+    broker = Mosquitto(tmp_path / "broker").start()
+    sim = SimulatedHome(flat, domains, broker.settings).start()
+    assert sim.wait_announced()
+    yield broker, sim
+    sim.stop()
+    broker.stop()
+
+
+def _config(tmp_path: Path, broker: Mosquitto, policy: str) -> Path:
+    path = tmp_path / "homefc.toml"
+    audit = tmp_path / "audit.jsonl"
+    path.write_text(f'audit_log = "{audit}"\n[mqtt]\nport = {broker.port}\n[policy]\n{policy}\n')
+    return path
+
+
+def test_sim_serves_a_home_until_told_to_stop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broker = Mosquitto(tmp_path / "broker").start()
+    try:
+        assert main(["sim", "--broker", f"127.0.0.1:{broker.port}", "--seconds", "0.3"]) == 0
+        out = capsys.readouterr().out
+        assert "simulating 78 entities of Example flat" in out and "media_player.living_room_tv" in out
+    finally:
+        broker.stop()
+
+
+def test_ask_execute_needs_a_broker(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "turn off the sofa lamp", "--execute"]) == 1
+    assert "--execute needs a broker" in capsys.readouterr().err
+
+
+def test_ask_execute_changes_the_device_where_policy_allows(
+    tmp_path: Path, simulated: tuple[Mosquitto, SimulatedHome], capsys: pytest.CaptureFixture[str]
+) -> None:
+    broker, sim = simulated
+    sim.state.states["light.sofa_lamp"].state = "on"
+    blocked = _config(tmp_path, broker, "")
+    assert main(["ask", "turn off the sofa lamp", "--execute", "--config", str(blocked)]) == 0
+    out = capsys.readouterr().out
+    assert 'light.turn_off(entity_id="light.sofa_lamp"): blocked: ' in out and "read-only" in out
+    assert sim.state.states["light.sofa_lamp"].state == "on"
+    allowed = _config(tmp_path, broker, 'allow_writes = [{domain = "light"}]')
+    assert main(["ask", "turn off the sofa lamp", "--execute", "--config", str(allowed)]) == 0
+    assert 'light.turn_off(entity_id="light.sofa_lamp"): confirmed: ' in capsys.readouterr().out
+    assert sim.state.states["light.sofa_lamp"].state == "off"
+    entries = read_audit(tmp_path / "audit.jsonl")
+    assert [e["outcome"] for e in entries] == ["blocked", "confirmed"]
+    assert entries[1]["text"] == "turn off the sofa lamp"
