@@ -39,6 +39,9 @@ def tuned() -> tuple[Path, Path]:
     return choice.base, choice.adapter
 
 
+STYLE = "compact" if resolve_model(None).profile == "compact" else "full"
+
+
 def test_the_merge_is_made_once_and_then_reused(tuned: tuple[Path, Path], cache_dir: Path) -> None:
     base, adapter = tuned
     model, lora = model_files(base, adapter, cache_dir, merge=True)
@@ -62,7 +65,7 @@ def test_merged_model_decodes_the_calls_run_time_lora_decodes(
     replies = []
     for model, lora in ((merged, None), (base, adapter)):
         engine = Engine(model, n_ctx=2048, lora_path=lora)
-        assistant = Assistant(flat_catalog, flat_retriever, engine, system=TUNED_SYSTEM_PROMPT)
+        assistant = Assistant(flat_catalog, flat_retriever, engine, system=TUNED_SYSTEM_PROMPT, style=STYLE)
         replies.append([[c.model_dump() for c in assistant.ask(text).calls] for text in REQUESTS])
         engine.close()
     same = sum(a == b for a, b in zip(*replies, strict=True))

@@ -15,7 +15,7 @@ def test_manifest_default_resolves_to_an_existing_model() -> None:
     choice = resolve_model(None)
     assert choice.base.exists()
     assert choice.adapter is None or choice.adapter.exists()
-    assert choice.profile in ("fewshot", "tuned")
+    assert choice.profile in ("fewshot", "tuned", "compact")
 
 
 def test_every_named_model_and_its_files_exist() -> None:
@@ -30,7 +30,7 @@ def test_every_named_model_and_its_files_exist() -> None:
         assert choice.base.exists(), name
         if choice.adapter is not None:
             assert choice.adapter.exists(), name
-            assert choice.profile == "tuned"
+            assert choice.profile in ("tuned", "compact")
 
 
 def test_untuned_model_stays_selectable() -> None:

@@ -60,11 +60,11 @@ def write_card(run: Path, out: Path, *, name: str, base: str, hardware: str, not
         f"training homes (generated homes and the bundled example flat; never an evaluation home) and "
         f"{len(data.get('toolsets', []))} training tool lists (training/tools.yaml). Prompts are built by the "
         "runtime's own retrieval and prompt code; every target passes the runtime grammar.",
-        f"- Prompt: candidate lines in the `{_style(recipe)}` style, so the model's manifest entry needs "
-        f"`profile: {'compact' if _style(recipe) == 'compact' else 'tuned'}`.",
         f"  Categories {json.dumps(data.get('categories'))}; retrieval misses kept as 'not found' answers: "
         f'{data.get("retrieval_misses")}; dropped {json.dumps(dropped)} ("evaluation sentence": generated '
         "sentences that happen to equal a held-out sentence, removed by exact match).",
+        f"- Prompt: candidate lines in the `{_style(recipe)}` style, so the model's manifest entry needs "
+        f"`profile: {'compact' if _style(recipe) == 'compact' else 'tuned'}`.",
         "",
         "## Files and export check",
         "",
