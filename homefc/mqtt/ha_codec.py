@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homefc.mqtt.templates import render, render_value
+from homefc.mqtt.units import from_scale, mireds, to_scale
 from homefc.virtual_home import EntityState
 
 DEFAULTS: dict[str, Any] = {
@@ -138,7 +139,7 @@ def _state_payload(component: str, cfg: dict[str, Any], after: EntityState) -> s
 def _attribute(component: str, cfg: dict[str, Any], attr: str, value: Any, after: EntityState) -> list[Publish]:
     if component == "light" and attr == "brightness":
         scale = float(option(cfg, "brightness_scale"))
-        level = round(float(value) * scale / 255)
+        level = to_scale(value, scale)
         if after.state == "off" or level == 0:
             return []
         return [
@@ -148,7 +149,7 @@ def _attribute(component: str, cfg: dict[str, Any], attr: str, value: Any, after
         ]
     if component == "light" and attr == "color_temp_kelvin":
         kelvin = int(value)
-        temp = kelvin if cfg.get("color_temp_kelvin") else round(1_000_000 / kelvin)
+        temp = kelvin if cfg.get("color_temp_kelvin") else mireds(kelvin)
         return [Publish(_topic(cfg, "color_temp_command_topic", "change its colour temperature"), str(temp))]
     if component == "light" and attr == "rgb_color" and isinstance(value, list | tuple):
         return [Publish(_topic(cfg, "rgb_command_topic", "change its colour"), ",".join(str(int(c)) for c in value))]
@@ -177,10 +178,10 @@ def _json_light(cfg: dict[str, Any], after: EntityState) -> list[Publish]:
     attrs = after.attributes
     if after.state == "on":
         if attrs.get("brightness") is not None:
-            body["brightness"] = round(float(attrs["brightness"]) * float(option(cfg, "brightness_scale")) / 255)
+            body["brightness"] = to_scale(attrs["brightness"], float(option(cfg, "brightness_scale")))
         if attrs.get("color_mode") == "color_temp" and attrs.get("color_temp_kelvin"):
             kelvin = int(attrs["color_temp_kelvin"])
-            body["color_temp"] = kelvin if cfg.get("color_temp_kelvin") else round(1_000_000 / kelvin)
+            body["color_temp"] = kelvin if cfg.get("color_temp_kelvin") else mireds(kelvin)
         elif attrs.get("color_mode") in ("rgb", "hs", "xy") and isinstance(attrs.get("rgb_color"), list | tuple):
             r, g, b = (int(c) for c in attrs["rgb_color"])
             body["color"] = {"r": r, "g": g, "b": b}
@@ -293,9 +294,9 @@ def ha_apply_state(component: str, cfg: dict[str, Any], topic: str, payload: byt
         if value is None:
             continue
         if field == "brightness":
-            value = round(float(value) * 255 / float(option(cfg, "brightness_scale")))
+            value = from_scale(value, float(option(cfg, "brightness_scale")))
         elif field == "color_temp_kelvin" and not cfg.get("color_temp_kelvin") and value:
-            value = round(1_000_000 / float(value))
+            value = mireds(value)
         elif field == "current_position":
             lo, hi = float(option(cfg, "position_closed")), float(option(cfg, "position_open"))
             value = round((float(value) - lo) * 100 / (hi - lo)) if hi != lo else value
@@ -335,10 +336,10 @@ def _json_light_state(cfg: dict[str, Any], payload: bytes, ent: EntityState) -> 
     if body.get("state") in ("ON", "OFF"):
         ent.state = "on" if body["state"] == "ON" else "off"
     if isinstance(body.get("brightness"), int | float):
-        ent.attributes["brightness"] = round(float(body["brightness"]) * 255 / float(option(cfg, "brightness_scale")))
+        ent.attributes["brightness"] = from_scale(body["brightness"], float(option(cfg, "brightness_scale")))
     if isinstance(body.get("color_temp"), int | float) and body["color_temp"]:
         temp = float(body["color_temp"])
-        ent.attributes["color_temp_kelvin"] = int(temp) if cfg.get("color_temp_kelvin") else round(1_000_000 / temp)
+        ent.attributes["color_temp_kelvin"] = int(temp) if cfg.get("color_temp_kelvin") else mireds(temp)
     color = body.get("color")
     if isinstance(color, dict) and all(isinstance(color.get(c), int) for c in "rgb"):
         ent.attributes["rgb_color"] = [color["r"], color["g"], color["b"]]

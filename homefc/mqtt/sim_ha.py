@@ -12,6 +12,7 @@ from typing import Any
 
 from homefc.home import Entity
 from homefc.mqtt.ha_codec import ALARM_STATES, ON_OFF, VACUUM_STATES, Publish, option
+from homefc.mqtt.units import from_scale, mireds, to_scale
 from homefc.virtual_home import EntityState
 
 ROOT = "homefc-sim"
@@ -110,11 +111,11 @@ def ha_device_apply(domain: str, cfg: dict[str, Any], topic: str, payload: bytes
         if topic == cfg.get("mode_command_topic") and domain in ("climate", "water_heater"):
             ent.state = text
         elif topic == cfg.get("brightness_command_topic"):
-            attrs["brightness"] = round(float(text) * 255 / float(option(cfg, "brightness_scale")))
+            attrs["brightness"] = from_scale(text, float(option(cfg, "brightness_scale")))
             ent.state = "on"
         elif topic == cfg.get("color_temp_command_topic"):
             value = float(text)
-            attrs["color_temp_kelvin"] = int(value) if cfg.get("color_temp_kelvin") else round(1_000_000 / value)
+            attrs["color_temp_kelvin"] = int(value) if cfg.get("color_temp_kelvin") else mireds(value)
             attrs["color_mode"] = "color_temp"
         elif topic == cfg.get("rgb_command_topic"):
             attrs["rgb_color"] = [int(c) for c in text.split(",")]
@@ -154,7 +155,7 @@ def _main_command(domain: str, cfg: dict[str, Any], text: str, ent: EntityState)
         ent.state = "on" if body.get("state") == "ON" else "off"
         scale = float(option(cfg, "brightness_scale"))
         if "brightness" in body:
-            ent.attributes["brightness"] = round(float(body["brightness"]) * 255 / scale)
+            ent.attributes["brightness"] = from_scale(body["brightness"], scale)
         return True
     if domain in ON_OFF:
         if text not in (str(option(cfg, "payload_on")), str(option(cfg, "payload_off"))):
@@ -246,9 +247,9 @@ def ha_state_messages(domain: str, cfg: dict[str, Any], ent: EntityState) -> lis
         if value is None:
             continue
         if attr == "brightness":
-            value = round(float(value) * float(option(cfg, "brightness_scale")) / 255)
+            value = to_scale(value, float(option(cfg, "brightness_scale")))
         elif attr == "color_temp_kelvin" and not cfg.get("color_temp_kelvin"):
-            value = round(1_000_000 / float(value))
+            value = mireds(value)
         elif attr == "oscillating":
             value = option(cfg, "payload_oscillation_on" if value else "payload_oscillation_off")
         out.append(Publish(topic, str(value)))

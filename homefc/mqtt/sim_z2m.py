@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from homefc.home import Entity
+from homefc.mqtt.units import from_scale, mireds, to_scale
 from homefc.mqtt.z2m_codec import SETPOINTS, ZIGBEE_BRIGHTNESS
 from homefc.virtual_home import EntityState
 
@@ -49,7 +50,7 @@ def expose_for(entity: Entity) -> dict[str, Any]:
             features.append(_numeric("brightness", value_min=0, value_max=ZIGBEE_BRIGHTNESS))
         if "color_temp_kelvin" in attrs:
             lo, hi = attrs.get("min_color_temp_kelvin", 2000), attrs.get("max_color_temp_kelvin", 6500)
-            features.append(_numeric("color_temp", value_min=round(1_000_000 / hi), value_max=round(1_000_000 / lo)))
+            features.append(_numeric("color_temp", value_min=mireds(hi), value_max=mireds(lo)))
         if "rgb_color" in attrs:
             features.append({"type": "composite", "name": "color_xy", "property": "color", "access": 7, "features": []})
         return {"type": "light", "features": features}
@@ -139,10 +140,10 @@ def z2m_device_apply(domain: str, expose: dict[str, Any], payload: bytes, ent: E
             else:
                 ent.state = "on" if text == "ON" else "off"
         elif key == "brightness":
-            attrs["brightness"] = round(float(value) * 255 / ZIGBEE_BRIGHTNESS)
+            attrs["brightness"] = from_scale(value, ZIGBEE_BRIGHTNESS)
             ent.state = "on"
         elif key == "color_temp":
-            attrs["color_temp_kelvin"] = round(1_000_000 / float(value))
+            attrs["color_temp_kelvin"] = mireds(value)
             attrs["color_mode"] = "color_temp"
         elif key == "color" and isinstance(value, dict):
             attrs["rgb_color"] = [int(value.get(c, 0)) for c in "rgb"]
@@ -186,9 +187,9 @@ def z2m_state_message(domain: str, expose: dict[str, Any], ent: EntityState) -> 
         else:
             body["state"] = "ON" if ent.state == "on" else "OFF"
     if "brightness" in features and attrs.get("brightness") is not None:
-        body["brightness"] = round(float(attrs["brightness"]) * ZIGBEE_BRIGHTNESS / 255)
+        body["brightness"] = to_scale(attrs["brightness"], ZIGBEE_BRIGHTNESS)
     if "color_temp" in features and attrs.get("color_temp_kelvin"):
-        body["color_temp"] = round(1_000_000 / float(attrs["color_temp_kelvin"]))
+        body["color_temp"] = mireds(attrs["color_temp_kelvin"])
     if "position" in features and attrs.get("current_position") is not None:
         body["position"] = attrs["current_position"]
     if SETPOINTS[0] in features and attrs.get("temperature") is not None:

@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from homefc.mqtt.inventory import Found, slugify
+from homefc.mqtt.units import mireds
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ def _z2m_attributes(kind: str, expose: dict[str, Any]) -> dict[str, Any]:
         if temp:
             attrs["color_temp_kelvin"] = None
             if temp.get("value_max") and temp.get("value_min"):
-                attrs["min_color_temp_kelvin"] = round(1_000_000 / temp["value_max"])
-                attrs["max_color_temp_kelvin"] = round(1_000_000 / temp["value_min"])
+                attrs["min_color_temp_kelvin"] = mireds(temp["value_max"])
+                attrs["max_color_temp_kelvin"] = mireds(temp["value_min"])
         if _feature(expose, "color_xy") or _feature(expose, "color_hs"):
             attrs["rgb_color"] = None
     elif kind == "cover" and _feature(expose, "position"):

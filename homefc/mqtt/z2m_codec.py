@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from homefc.mqtt.ha_codec import Publish, Unsupported
+from homefc.mqtt.units import from_scale, mireds, to_scale
 from homefc.virtual_home import EntityState
 
 ZIGBEE_BRIGHTNESS = 254
@@ -82,9 +83,9 @@ def z2m_commands(
 
 def _attribute(domain: str, features: dict[str, dict[str, Any]], attr: str, value: Any, body: dict[str, Any]) -> None:
     if domain == "light" and attr == "brightness" and "brightness" in features and value:
-        body[_prop(features["brightness"])] = round(float(value) * ZIGBEE_BRIGHTNESS / 255)
+        body[_prop(features["brightness"])] = to_scale(value, ZIGBEE_BRIGHTNESS)
     elif domain == "light" and attr == "color_temp_kelvin" and "color_temp" in features:
-        body[_prop(features["color_temp"])] = round(1_000_000 / float(value))
+        body[_prop(features["color_temp"])] = mireds(value)
     elif domain == "light" and attr == "rgb_color" and isinstance(value, list | tuple):
         r, g, b = (int(c) for c in value)
         body["color"] = {"r": r, "g": g, "b": b}
@@ -149,8 +150,8 @@ def z2m_apply_state(domain: str, mapping: dict[str, Any], payload: bytes, ent: E
         if name == "system_mode":
             ent.state = str(value)
         elif name == "brightness" and isinstance(value, int | float):
-            ent.attributes["brightness"] = round(float(value) * 255 / ZIGBEE_BRIGHTNESS)
+            ent.attributes["brightness"] = from_scale(value, ZIGBEE_BRIGHTNESS)
         elif name == "color_temp" and isinstance(value, int | float) and value:
-            ent.attributes["color_temp_kelvin"] = round(1_000_000 / float(value))
+            ent.attributes["color_temp_kelvin"] = mireds(value)
         elif attr is not None:
             ent.attributes[attr] = value
