@@ -6,8 +6,10 @@ import ctypes
 import hashlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,46 @@ class Generation:
     """True when the grammar completed (not cut off by max_tokens)."""
 
 
+def cpu_has_amx() -> bool:
+    """True on CPUs that advertise Intel AMX tiles (Linux /proc/cpuinfo)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            return any(line.startswith("flags") and " amx_tile" in line for line in f)
+    except OSError:
+        return False
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _model_params(*, extra_buffers: bool) -> Iterator[None]:
+    """Load models with llama.cpp's extra CPU buffer types (AMX, repacked weights) switched on or off.
+
+    llama.cpp's AMX matmul crashes the process (SIGSEGV in ggml_backend_amx_mul_mat) on AMX CPUs under the
+    hypervisors seen here, so homefc loads without extra buffer types there. llama-cpp-python's Llama() has no
+    argument for `use_extra_bufts`; it reads its defaults from this function, wrapped for the load only.
+    """
+    import llama_cpp.llama_cpp as lib
+
+    if extra_buffers:
+        yield
+        return
+    with _PARAMS_LOCK:
+        original = lib.llama_model_default_params
+
+        def without_extra() -> Any:
+            params = original()
+            params.use_extra_bufts = False
+            return params
+
+        lib.llama_model_default_params = without_extra
+        try:
+            yield
+        finally:
+            lib.llama_model_default_params = original
+
+
 def check_gguf(path: Path) -> None:
     """Fail with one line if the path is not an existing GGUF file."""
     if not path.exists():
@@ -104,16 +146,17 @@ class Engine:
         self.lora_path = Path(lora_path) if lora_path is not None else None
         threads = n_threads or os.cpu_count() or 1
         try:
-            self.llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_batch=n_batch,
-                n_threads=threads,
-                n_threads_batch=threads,
-                logits_all=False,
-                verbose=False,
-                lora_path=str(lora_path) if lora_path is not None else None,
-            )
+            with _model_params(extra_buffers=not cpu_has_amx()):
+                self.llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_batch=n_batch,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    logits_all=False,
+                    verbose=False,
+                    lora_path=str(lora_path) if lora_path is not None else None,
+                )
         except (ValueError, RuntimeError) as exc:
             what = f"{path} with adapter {lora_path}" if lora_path else str(path)
             raise ModelError(f"{what}: llama.cpp cannot load it as a language model ({exc})") from None
