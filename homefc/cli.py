@@ -50,7 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--area", help="area id where the speaker is (resolves 'here')")
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ask.add_argument("--execute", action="store_true", help="carry the calls out over MQTT (policy and audit apply)")
-    ask.add_argument("--broker", help="HOST[:PORT] for --execute (default: the config's [mqtt])")
+    ask.add_argument(
+        "--broker", help="HOST[:PORT] for --execute (default: the config's [mqtt], else a simulated demo home)"
+    )
     ask.add_argument("--yes", action="store_true", help="confirm guarded calls (unlock, disarm) without asking")
     src = ask.add_mutually_exclusive_group()
     src.add_argument("--home", type=Path, help="home inventory YAML/JSON (default: the bundled example flat)")
@@ -158,17 +160,28 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 def _ask_and_execute(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
     from homefc.domains import load_domains
-    from homefc.factory import assistant_factory
-    from homefc.home import load_home
-    from homefc.mqtt.session import open_session
+    from homefc.home import bundled_home, load_home
 
     if settings.tools is not None:
         raise HomefcError("--execute needs a home, not a tool list")
-    if settings.mqtt is None and not args.broker:
-        raise HomefcError("--execute needs a broker: give --broker HOST[:PORT] or an [mqtt] table in the config")
     domains = load_domains(settings.domains)
-    home = load_home(settings.home) if settings.home else None
-    session = open_session(settings, broker_settings(args.broker, args.config), domains, home)
+    if settings.mqtt is not None or args.broker:
+        home = load_home(settings.home) if settings.home else None
+        return _execute(args, settings, broker_settings(args.broker, args.config), domains, home)
+    from homefc.mqtt.demo import demo_policy, demo_world
+
+    home = load_home(settings.home or bundled_home())
+    with demo_world(home, domains) as world:
+        print(world.describe(), flush=True)
+        demo = settings.model_copy(update={"policy": demo_policy(settings.policy)})
+        return _execute(args, demo, world.broker, domains, None)
+
+
+def _execute(args: argparse.Namespace, settings, broker, domains, home) -> int:  # type: ignore[no-untyped-def]
+    from homefc.factory import assistant_factory
+    from homefc.mqtt.session import open_session
+
+    session = open_session(settings, broker, domains, home)
     try:
         result = assistant_factory(settings, domains)(session.catalog).ask(
             args.text, context_area=args.area, states=session.live.states

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog, load_tools
@@ -18,6 +18,12 @@ from homefc.resources import cache_dir, default_embedder_path, resolve_model, se
 from homefc.retrieval import Retriever, SentenceEmbedder
 
 log = logging.getLogger(__name__)
+
+
+class AssistantFactory(Protocol):
+    """Builds an assistant for a catalog on the loaded model and embedder."""
+
+    def __call__(self, catalog: Catalog, previous: Assistant | None = None) -> Assistant: ...
 
 
 def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
@@ -43,7 +49,7 @@ def model_files(base: Path, adapter: Path | None, cache: Path, *, merge: bool) -
         return base, adapter
 
 
-def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Callable[[Catalog], Assistant]:
+def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> AssistantFactory:
     """Load the model and embedder once; return a function that builds an assistant for any catalog."""
     set_offline()
     choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
@@ -54,8 +60,10 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Cal
     fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
     system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
 
-    def make(catalog: Catalog) -> Assistant:
-        retriever = Retriever(catalog, embedder, domains, cache_dir=cache, k=settings.top_k)
+    def make(catalog: Catalog, previous: Assistant | None = None) -> Assistant:
+        """An assistant for the catalog; with `previous` (an older inventory's), known documents keep their vectors."""
+        earlier = previous.retriever if previous is not None else None
+        retriever = Retriever(catalog, embedder, domains, cache_dir=cache, k=settings.top_k, previous=earlier)
         return Assistant(
             catalog,
             retriever,

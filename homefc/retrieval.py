@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -179,8 +179,17 @@ def documents_key(embedder_name: str, documents: Sequence[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-def embed_documents(embedder: Embedder, documents: Sequence[str], cache_dir: Path | None) -> np.ndarray:
-    """Embeddings of the documents, read from the on-disk cache when the same set was embedded before."""
+def embed_documents(
+    embedder: Embedder,
+    documents: Sequence[str],
+    cache_dir: Path | None,
+    known: Mapping[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Embeddings of the documents, read from the on-disk cache when the same set was embedded before.
+
+    `known` holds vectors of documents embedded earlier (a previous inventory), so a changed home embeds only
+    its new documents.
+    """
     path = cache_dir / "embeddings" / f"{documents_key(embedder.name, documents)}.npy" if cache_dir else None
     if path is not None and path.exists():
         try:
@@ -190,7 +199,7 @@ def embed_documents(embedder: Embedder, documents: Sequence[str], cache_dir: Pat
                 return np.ascontiguousarray(cached, dtype=np.float32)
         except (OSError, ValueError):
             log.warning("embedding cache %s is unreadable; embedding again", path)
-    vectors = embedder.encode(documents) if documents else np.zeros((0, 1), dtype=np.float32)
+    vectors = _encode(embedder, documents, known or {})
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,6 +209,17 @@ def embed_documents(embedder: Embedder, documents: Sequence[str], cache_dir: Pat
         except OSError as exc:
             log.warning("cannot write embedding cache %s: %s", path, exc)
     return vectors
+
+
+def _encode(embedder: Embedder, documents: Sequence[str], known: Mapping[str, np.ndarray]) -> np.ndarray:
+    if not documents:
+        return np.zeros((0, 1), dtype=np.float32)
+    new = sorted({d for d in documents if d not in known})
+    if len(new) == len(set(documents)):
+        return embedder.encode(documents)
+    fresh = dict(zip(new, embedder.encode(new), strict=True)) if new else {}
+    log.info("embedding %d new of %d documents", len(new), len(documents))
+    return np.stack([fresh[d] if d in fresh else known[d] for d in documents]).astype(np.float32)
 
 
 class Retriever:
@@ -213,6 +233,7 @@ class Retriever:
         *,
         cache_dir: Path | None = None,
         k: int = 8,
+        previous: Retriever | None = None,
     ) -> None:
         import faiss
 
@@ -220,12 +241,17 @@ class Retriever:
         self.embedder = embedder
         self.k = k
         self._functions = list(catalog.functions)
-        self._vectors = embed_documents(embedder, [f.document for f in self._functions], cache_dir)
+        known = previous.vectors_by_document() if previous is not None and previous.embedder is embedder else None
+        self._vectors = embed_documents(embedder, [f.document for f in self._functions], cache_dir, known)
         self._index = faiss.IndexFlatIP(self._vectors.shape[1])
         if len(self._functions):
             self._index.add(self._vectors)
         self._lexicon = _lexicon(catalog, domains)
         self._reads = {f.entity_id: f for f in self._functions if f.entity_id and f.tool.endswith(READ_SERVICE)}
+
+    def vectors_by_document(self) -> dict[str, np.ndarray]:
+        """The embedding of each function document (reused when the inventory changes)."""
+        return {f.document: self._vectors[i] for i, f in enumerate(self._functions)}
 
     def retrieve(self, text: str, *, k: int | None = None, context_area: str | None = None) -> list[Candidate]:
         """The best k functions for the text, plus the read function of every entity they write to.

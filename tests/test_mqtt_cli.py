@@ -42,9 +42,16 @@ def test_sim_serves_a_home_until_told_to_stop(tmp_path: Path, capsys: pytest.Cap
         broker.stop()
 
 
-def test_ask_execute_needs_a_broker(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "turn off the sofa lamp", "--execute"]) == 1
-    assert "--execute needs a broker" in capsys.readouterr().err
+def test_ask_execute_without_a_broker_runs_the_demo_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOMEFC_STATE_DIR", str(tmp_path))
+    assert main(["ask", "turn off the sofa lamp", "--execute"]) == 0
+    out = capsys.readouterr().out
+    assert "demo: 78 simulated devices of Example flat on an embedded broker at 127.0.0.1:" in out
+    assert 'light.turn_off(entity_id="light.sofa_lamp"): confirmed: ' in out
+    [entry] = read_audit(tmp_path / "audit.jsonl")
+    assert entry["decision"] == "allow" and entry["outcome"] == "confirmed"
 
 
 def test_ask_execute_changes_the_device_where_policy_allows(

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from homefc.catalog import Catalog
+from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
+from homefc.home import Home
 from homefc.retrieval import Retriever, SentenceEmbedder, clauses, documents_key, tokens
 
 # Development sentences for the example flat (the evaluation set lives in devices/eval and uses other homes).
@@ -128,3 +129,35 @@ def test_each_clause_keeps_its_best_function_when_k_is_tight(flat_retriever: Ret
     text = "close the bedroom blind, lock the front door and start the robot vacuum"
     keys = {c.function.key for c in flat_retriever.retrieve(text, k=4)}
     assert {"cover.close_cover:cover.bedroom_blind", "lock.lock:lock.front_door", "vacuum.start:vacuum.robot"} <= keys
+
+
+class _Counting:
+    """The real embedder, counting what it is asked to embed."""
+
+    def __init__(self, inner: SentenceEmbedder) -> None:
+        self.inner = inner
+        self.texts: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return self.inner.encode(texts)
+
+
+def test_a_changed_home_embeds_only_its_new_documents(
+    flat: Home, domains: dict[str, DomainSpec], embedder: SentenceEmbedder
+) -> None:
+    counting = _Counting(embedder)
+    smaller = Home(name=flat.name, areas=flat.areas, entities=[e for e in flat.entities if e.id != "light.sofa_lamp"])
+    before = Retriever(build_catalog(smaller, domains), counting, domains)  # type: ignore[arg-type]
+    counting.texts.clear()
+    catalog = build_catalog(flat, domains)
+    after = Retriever(catalog, counting, domains, previous=before)  # type: ignore[arg-type]
+    lamp_docs = {f.document for f in catalog.functions if f.entity_id == "light.sofa_lamp"}
+    assert set(counting.texts) == lamp_docs and lamp_docs
+    fresh = Retriever(catalog, embedder, domains)
+    assert np.allclose(after._vectors, fresh._vectors, atol=1e-5)
+    assert after.retrieve("dim the sofa lamp")[0].function.entity_id == "light.sofa_lamp"

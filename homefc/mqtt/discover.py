@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from homefc.home import Home
 from homefc.mqtt.client import BrokerSettings, MqttClient
@@ -21,6 +22,8 @@ class DiscoveryCollector:
         self._ha: dict[str, list[Found]] = {}
         self._z2m: list[Found] = []
         self.messages = 0
+        self.on_change: Callable[[], None] | None = None
+        """Called (on the client's thread) after every discovery message."""
 
     def attach(self, client: MqttClient) -> None:
         """Subscribe to the discovery topics on a client."""
@@ -37,12 +40,18 @@ class DiscoveryCollector:
                 self._ha.pop(topic, None)
             else:
                 self._ha[topic] = found
+        self._changed()
 
     def _on_z2m(self, topic: str, payload: bytes, retained: bool) -> None:
         found = parse_z2m_devices(payload, self.settings.z2m_base)
         with self._lock:
             self.messages += 1
             self._z2m = found
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def home(self, name: str = "Discovered home") -> Home:
         """The inventory of everything discovered so far (Home Assistant entities first, by topic)."""

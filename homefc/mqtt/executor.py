@@ -50,25 +50,56 @@ class LiveState:
         self._routes: dict[str, list[Entity]] = {}
         self._availability: dict[str, list[tuple[Entity, str, str]]] = {}
         self._cond = threading.Condition()
+        self._client: MqttClient | None = None
+        self._subscribed: set[str] = set()
+        self._route(home)
+
+    def _route(self, home: Home) -> None:
+        routes: dict[str, list[Entity]] = {}
+        availability: dict[str, list[tuple[Entity, str, str]]] = {}
         for entity in home.entities:
             mapping = entity.mqtt or {}
             if mapping.get("via") == "ha":
                 cfg = mapping["config"]
                 for topic in ha_state_topics(mapping["component"], cfg):
-                    self._routes.setdefault(topic, []).append(entity)
+                    routes.setdefault(topic, []).append(entity)
                 for topic, up, down in ha_availability(cfg):
-                    self._availability.setdefault(topic, []).append((entity, up, down))
+                    availability.setdefault(topic, []).append((entity, up, down))
             elif mapping.get("via") == "z2m":
-                state, _, _, availability = z2m_topics(mapping)
-                self._routes.setdefault(state, []).append(entity)
-                self._availability.setdefault(availability, []).append((entity, "online", "offline"))
+                state, _, _, avail = z2m_topics(mapping)
+                routes.setdefault(state, []).append(entity)
+                availability.setdefault(avail, []).append((entity, "online", "offline"))
+        self._routes, self._availability = routes, availability
 
     def attach(self, client: MqttClient) -> None:
-        """Subscribe to every state and availability topic."""
-        for topic in sorted(self._routes):
-            client.subscribe(topic, self._on_state)
-        for topic in sorted(self._availability):
-            client.subscribe(topic, self._on_availability)
+        """Subscribe to every state and availability topic (and to new ones after `update`)."""
+        self._client = client
+        self._subscribe_new()
+
+    def _subscribe_new(self) -> None:
+        if self._client is None:
+            return
+        for topic in sorted(set(self._routes) - self._subscribed):
+            self._client.subscribe(topic, self._on_state)
+            self._subscribed.add(topic)
+        for topic in sorted(set(self._availability) - self._subscribed):
+            self._client.subscribe(topic, self._on_availability)
+            self._subscribed.add(topic)
+
+    def update(self, home: Home) -> None:
+        """Follow a changed inventory: keep the states of entities that stay, start new ones from the inventory.
+
+        Topics of removed entities stay subscribed but route to nothing; retained state of new topics arrives
+        on subscription.
+        """
+        with self._cond:
+            self.home = home
+            self.states = {
+                e.id: self.states.get(e.id) or EntityState(e.state, copy.deepcopy(e.attributes)) for e in home.entities
+            }
+            self.available = {k: v for k, v in self.available.items() if k in self.states}
+            self._route(home)
+        self._subscribe_new()
 
     def _on_state(self, topic: str, payload: bytes, retained: bool) -> None:
         with self._cond:

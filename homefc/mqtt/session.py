@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from homefc.audit import AuditLog
 from homefc.catalog import Catalog, build_catalog
@@ -13,6 +14,7 @@ from homefc.home import Home
 from homefc.mqtt.client import BrokerSettings, MqttClient
 from homefc.mqtt.discover import discover
 from homefc.mqtt.executor import Executor, LiveState
+from homefc.mqtt.live import LiveInventory
 from homefc.policy import Policy
 from homefc.resources import state_dir
 
@@ -29,9 +31,28 @@ class MqttSession:
     live: LiveState
     executor: Executor
     audit: AuditLog
+    domains: dict[str, DomainSpec]
+    on_inventory: list[Callable[[Home, Catalog], None]] = field(default_factory=list)
+    """Called with the new inventory and catalog each time a followed inventory changes."""
+    _follower: LiveInventory | None = None
+
+    def follow(self, broker: BrokerSettings) -> None:
+        """Keep the inventory live from the broker's discovery messages (devices added, renamed, removed)."""
+        self._follower = LiveInventory(broker, self.home, self._apply)
+        self._follower.attach(self.client)
+
+    def _apply(self, home: Home) -> None:
+        catalog = build_catalog(home, self.domains)
+        self.live.update(home)
+        self.executor.catalog = catalog
+        self.home, self.catalog = home, catalog
+        for hook in list(self.on_inventory):
+            hook(home, catalog)
 
     def close(self) -> None:
-        """Disconnect and close the audit log."""
+        """Stop following, disconnect and close the audit log."""
+        if self._follower is not None:
+            self._follower.close()
         self.client.close()
         self.audit.close()
 
@@ -52,14 +73,26 @@ def open_session(
     home: Home | None,
     *,
     seconds: float = 2.0,
+    follow: bool = False,
 ) -> MqttSession:
-    """Connect, find the inventory, follow live state and set up the executor with the owner's policy."""
+    """Connect, find the inventory, follow live state and set up the executor with the owner's policy.
+
+    With `follow`, the inventory itself follows discovery too; meant for inventories that came from discovery,
+    since a followed inventory replaces the names and aliases of a hand-edited file.
+    """
     audit = AuditLog(settings.audit_log or state_dir() / "audit.jsonl")
     inventory = connected_home(home, broker, seconds)
     live = LiveState(inventory)
     client = MqttClient(broker)
     live.attach(client)
-    client.connect()
     catalog = build_catalog(inventory, domains)
     executor = Executor(client, catalog, domains, live, policy=Policy(settings.policy), audit=audit)
-    return MqttSession(client, inventory, catalog, live, executor, audit)
+    session = MqttSession(client, inventory, catalog, live, executor, audit, domains)
+    if follow:
+        session.follow(broker)
+    try:
+        client.connect()
+    except BaseException:
+        session.close()
+        raise
+    return session
