@@ -12,7 +12,6 @@ import copy
 import json
 import logging
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from homefc.audit import AuditLog
@@ -33,6 +32,7 @@ from homefc.mqtt.ha_codec import (
 )
 from homefc.mqtt.z2m_codec import topics as z2m_topics
 from homefc.mqtt.z2m_codec import z2m_apply_state, z2m_commands, z2m_observable
+from homefc.outcome import Outcome
 from homefc.policy import Decision, Policy
 from homefc.prompt import describe_state
 from homefc.virtual_home import EntityState, VirtualHomeError, predict
@@ -137,19 +137,6 @@ class LiveState:
         """Wait until check(state) holds for the entity, at most timeout seconds."""
         with self._cond:
             return self._cond.wait_for(lambda: check(self.states[entity_id]), timeout)
-
-
-@dataclass
-class Outcome:
-    """What happened to one call, in words a person understands."""
-
-    call: Call
-    decision: str
-    """Policy: allow, confirm or block."""
-    status: str
-    """read, confirmed, sent, timeout, unavailable, needs_confirmation, blocked or failed."""
-    message: str
-    state: EntityState | None = None
 
 
 def _close(a: Any, b: Any) -> bool:

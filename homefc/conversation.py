@@ -1,0 +1,401 @@
+"""A dialogue over one home: turns, references across turns, confirmation, clarification and nested reads.
+
+The model handles one self-contained request at a time (what it was trained for). The conversation turns each
+utterance into such requests: it replaces "those"/"it" by the names they point at, repeats the last action on a
+new target ("and the hall too"), reads a device first where the request depends on it ("if the garage is open,
+close it", "the same temperature as the living room"), and asks back when the words do not decide between
+devices. Replies are rendered from the outcomes (answers.py), never from the model's imagination.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from homefc.actuator import Actuator
+from homefc.answers import join, name_of, render
+from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, clean_text
+from homefc.calls import Call
+from homefc.catalog import Catalog
+from homefc.outcome import Outcome
+from homefc.prompt import describe_state
+from homefc.references import (
+    PLURAL,
+    choose,
+    condition,
+    distinguishing,
+    ellipsis,
+    find_area,
+    is_no,
+    is_yes,
+    match_entities,
+    same_as,
+    state_question,
+    substitute,
+)
+
+NOT_LISTED = frozenset({"sensor", "binary_sensor", "scene", "script", "button", "event", "todo", "weather"})
+"""Domains left out of "what's on?" answers: their state is a reading or has no on/off meaning."""
+SCORE_TIE = 0.1
+"""Retrieval scores this close count as equally good targets when the words do not tell them apart."""
+
+
+@dataclass
+class Step:
+    """One thing the conversation did for a turn (for the call inspector)."""
+
+    kind: str
+    """model, state question, repeat, condition, same as, clarified, confirmed."""
+    text: str
+    """What was asked (the request as the model saw it, or the rule's input)."""
+    result: AskResult | None = None
+    """The model's run, when it ran."""
+
+
+@dataclass
+class Reply:
+    """What the assistant says back, and what it did."""
+
+    text: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    question: Literal["confirm", "clarify"] | None = None
+    """Set when the reply asks the user something; the next turn answers it."""
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every call carried out or attempted this turn."""
+        return [o.call for o in self.outcomes]
+
+
+@dataclass
+class Pending:
+    """A question waiting for the next turn."""
+
+    kind: Literal["confirm", "clarify"]
+    calls: list[Call]
+    options: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass
+class TurnRecord:
+    """One finished turn, as memory keeps it."""
+
+    text: str
+    reply: str
+    entities: list[str]
+
+
+@dataclass
+class Memory:
+    """Recent turns in full, older ones folded into a whiteboard of the entities touched and their last state."""
+
+    keep: int = 8
+    turns: deque[TurnRecord] = field(default_factory=deque)
+    whiteboard: dict[str, str] = field(default_factory=dict)
+    last_entities: list[str] = field(default_factory=list)
+    last_calls: list[Call] = field(default_factory=list)
+    max_board: int = 40
+
+    def remember(self, turn: TurnRecord, outcomes: Sequence[Outcome], catalog: Catalog) -> None:
+        """Add a turn; what it touched becomes what "it"/"those" point at."""
+        self.turns.append(turn)
+        while len(self.turns) > self.keep:
+            self.turns.popleft()
+        if turn.entities:
+            self.last_entities = list(turn.entities)
+        writes = [o.call for o in outcomes if o.ok or o.status == "needs_confirmation"]
+        if writes:
+            self.last_calls = writes
+        for outcome in outcomes:
+            entity_id = outcome.call.entity_id
+            if entity_id is None:
+                continue
+            spec = catalog.domains.get(entity_id.split(".", 1)[0])
+            shown = spec.prompt_attributes if spec is not None else []
+            said = describe_state(outcome.state, shown, "compact") if outcome.state is not None else outcome.status
+            self.whiteboard.pop(entity_id, None)
+            self.whiteboard[entity_id] = said
+        while len(self.whiteboard) > self.max_board:
+            self.whiteboard.pop(next(iter(self.whiteboard)))
+
+    def summary(self) -> str:
+        """The whiteboard as text: `light.hall: off; climate.bedroom: heat, 21 °C`."""
+        return "; ".join(f"{k}: {v}" for k, v in self.whiteboard.items())
+
+
+class Conversation:
+    """Turns of one dialogue over an assistant (the model) and an actuator (where calls go)."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        actuator: Actuator,
+        *,
+        context_area: str | None = None,
+        max_rounds: int = 3,
+        keep_turns: int = 8,
+    ) -> None:
+        self.assistant = assistant
+        self.actuator = actuator
+        self.context_area = context_area
+        self.max_rounds = max_rounds
+        self.memory = Memory(keep=keep_turns)
+        self.pending: Pending | None = None
+        self._listed: list[str] = []
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog of the home being talked about."""
+        return self.assistant.catalog
+
+    def say(self, text: str | bytes) -> Reply:
+        """One user turn in, one reply out (calls carried out on the way)."""
+        clean, _ = clean_text(text, self.assistant.max_input_chars)
+        if not clean:
+            return Reply(EMPTY_REPLY)
+        reply = self._answer_pending(clean) if self.pending is not None else None
+        if reply is None:
+            for rule in (self._state_question, self._condition, self._same_as, self._repeat):
+                reply = rule(clean)
+                if reply is not None:
+                    break
+        if reply is None:
+            reply = self._request(clean)
+        entities = list(dict.fromkeys(e for o in reply.outcomes if (e := o.call.entity_id)))
+        if not entities and reply.steps and reply.steps[0].kind == "state question":
+            entities = self._listed
+        self.memory.remember(TurnRecord(clean, reply.text, entities), reply.outcomes, self.catalog)
+        return reply
+
+    # --- the model's path ----------------------------------------------------------------------
+
+    def _request(self, text: str, steps: list[Step] | None = None, kind: str = "model") -> Reply:
+        names = [name_of(self.catalog, e) for e in self.memory.last_entities]
+        if len(names) > 1 and PLURAL.search(text):
+            # "turn those off" on three devices: three one-target requests, which the model gets right far more
+            # often than one request with three targets.
+            return self._each(text, names, steps or [], kind)
+        resolved = substitute(text, names) or text
+        result = self.assistant.ask(resolved, context_area=self.context_area, states=self.actuator.states)
+        steps = [*(steps or []), Step(kind, resolved, result)]
+        if result.error:
+            return Reply("Sorry, I could not work out what to do with that.", steps=steps)
+        calls = list({c.render(): c for c in result.calls}.values())  # a call twice in one turn is a loop
+        if not calls:
+            return Reply(result.answer or "Sorry, I could not work out what to do with that.", steps=steps)
+        if len(calls) == 1 and (options := self._ambiguous(resolved, calls[0], result)):
+            self.pending = Pending("clarify", calls, options, resolved)
+            names = [name_of(self.catalog, o) for o in options]
+            return Reply(f"Which one: {join(names).replace(' and ', ' or ')}?", steps=steps, question="clarify")
+        return self._run(calls, resolved, steps)
+
+    def _each(self, text: str, names: list[str], steps: list[Step], kind: str) -> Reply:
+        outcomes: list[Outcome] = []
+        for name in names[: self.assistant.max_calls * 2]:
+            resolved = PLURAL.sub(name, text, count=1)
+            result = self.assistant.ask(resolved, context_area=self.context_area, states=self.actuator.states)
+            steps.append(Step(kind, resolved, result))
+            for call in result.calls[:1]:
+                outcomes.append(self.actuator.execute(call, text=resolved))
+        if not outcomes:
+            return Reply("Sorry, I could not work out what to do with that.", steps=steps)
+        waiting = [o.call for o in outcomes if o.status == "needs_confirmation"]
+        self.pending = Pending("confirm", waiting, text=text) if waiting else None
+        return Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
+
+    def _ambiguous(self, text: str, call: Call, result: AskResult) -> list[str]:
+        """Other targets retrieval ranks as high for the same service, when the words name none of them."""
+        chosen = call.entity_id
+        scores = {c.function.entity_id: c.score for c in result.candidates if c.function.tool == call.name}
+        if chosen is None or chosen not in scores:
+            return []
+        rivals = [e for e, s in scores.items() if e and e != chosen and s >= scores[chosen] - SCORE_TIE]
+        if not rivals or match_entities(self.catalog, text, [chosen, *rivals]) == [chosen]:
+            return []
+        options = [chosen, *rivals]
+        return [] if distinguishing(self.catalog, text, options) else options
+
+    def _run(self, calls: Sequence[Call], text: str, steps: list[Step], *, confirmed: bool = False) -> Reply:
+        outcomes = [self.actuator.execute(c, text=text, confirmed=confirmed) for c in calls]
+        waiting = [o.call for o in outcomes if o.status == "needs_confirmation"]
+        self.pending = Pending("confirm", waiting, text=text) if waiting else None
+        return Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
+
+    # --- answers to a question of the previous turn ---------------------------------------------
+
+    def _answer_pending(self, text: str) -> Reply | None:
+        pending, self.pending = self.pending, None
+        assert pending is not None
+        if pending.kind == "confirm":
+            if is_yes(text):
+                return self._run(pending.calls, pending.text, [Step("confirmed", text)], confirmed=True)
+            if is_no(text):
+                names = join([name_of(self.catalog, c.entity_id) for c in pending.calls])
+                return Reply(f"OK, I left {names} as it is.")
+            return None
+        picked = choose(pending.options, text, self.catalog)
+        if picked:
+            template = pending.calls[0]
+            calls = [self._retarget(template, entity_id) for entity_id in picked]
+            return self._run(calls, f"{pending.text} ({text})", [Step("clarified", text)])
+        if is_no(text):
+            return Reply("OK, never mind.")
+        return None
+
+    @staticmethod
+    def _retarget(call: Call, entity_id: str) -> Call:
+        return Call(name=call.name, arguments={**call.arguments, "entity_id": entity_id})
+
+    # --- rules for what a single request cannot say -----------------------------------------------
+
+    def _state_question(self, text: str) -> Reply | None:
+        """ "What's on in the living room?" answered from live state; "those" then means the ones listed."""
+        question = state_question(text)
+        home = self.catalog.home
+        if question is None or home is None:
+            return None
+        area = find_area(self.catalog, question.area_text) if question.area_text else None
+        if question.area_text and area is None:
+            return None
+        states = self.actuator.states
+        found = [
+            e.id
+            for e in home.entities
+            if e.domain not in NOT_LISTED
+            and (area is None or e.area == area.id)
+            and (s := states.get(e.id)) is not None
+            and s.state == question.state
+        ]
+        where = f" in {('the ' + area.name[:1].lower() + area.name[1:])}" if area else ""
+        self._listed = found
+        if not found:
+            text_out = f"Nothing is {question.state}{where}."
+        else:
+            verb = "is" if len(found) == 1 else "are"
+            names = join([name_of(self.catalog, e) for e in found])
+            text_out = f"{names[:1].upper()}{names[1:]} {verb} {question.state}{where}."
+        return Reply(text_out, steps=[Step("state question", text)])
+
+    def _read(self, subject: str, prefer: Sequence[str] = ()) -> Outcome | None:
+        """Read the entity a phrase names: the best retrieval match with a read function, preferring entities that
+        carry one of the `prefer` attributes (a thermostat's set temperature over a thermometer's reading)."""
+        states = self.actuator.states
+        reads = [
+            c.function.entity_id
+            for c in self.assistant.retriever.retrieve(subject, k=self.assistant.k)
+            if c.function.entity_id and not c.function.writes and c.function.tool.endswith(".get_state")
+        ]
+        with_attr = [e for e in reads if (s := states.get(e)) is not None and any(a in s.attributes for a in prefer)]
+        chosen = (with_attr or reads or [None])[0]
+        if chosen is None:
+            return None
+        call = Call(name=f"{chosen.split('.', 1)[0]}.get_state", arguments={"entity_id": chosen})
+        return self.actuator.execute(call, text=subject)
+
+    def _condition(self, text: str) -> Reply | None:
+        """ "If the garage door is open, close it": read first, act only when the condition holds."""
+        cond = condition(text)
+        if cond is None:
+            return None
+        read = self._read(cond.subject)
+        if read is None or read.state is None or read.call.entity_id is None:
+            return None
+        steps = [Step("condition", text)]
+        name = name_of(self.catalog, read.call.entity_id)
+        holds = _state_is(read.call.entity_id, read.state.state, cond.state)
+        if not holds:
+            said = read.state.state or "unknown"
+            return Reply(f"{name[:1].upper()}{name[1:]} is {said}, so I left it.", [read], steps)
+        self.memory.last_entities = [read.call.entity_id]
+        reply = self._request(cond.action, steps)
+        reply.outcomes.insert(0, read)
+        return reply
+
+    def _same_as(self, text: str) -> Reply | None:
+        """ "Set the bedroom to the same temperature as the living room": read the source, then ask with its value."""
+        same = same_as(text)
+        if same is None or not same.head:
+            return None
+        read = self._read(f"{same.what or ''} {same.source}".strip(), _wanted(same.what))
+        if read is None or read.state is None:
+            return None
+        value = _value_phrase(read.state.state, read.state.attributes, same.what)
+        if value is None:
+            return None
+        head = same.head if same.head.lower().split()[-1] == "to" else f"{same.head} to"
+        reply = self._request(f"{head} {value}", [Step("same as", text)])
+        reply.outcomes.insert(0, read)
+        return reply
+
+    def _repeat(self, text: str) -> Reply | None:
+        """ "And the hall too": the last action (or read) again, on the new target."""
+        rest = ellipsis(text)
+        if rest is None or not self.memory.last_calls:
+            return None
+        area = find_area(self.catalog, rest)
+        calls: list[Call] = []
+        for last in self.memory.last_calls:
+            targets = [f.entity_id for f in self.catalog.functions if f.tool == last.name and f.entity_id]
+            if area is not None:
+                home = self.catalog.home
+                named = match_entities(self.catalog, rest, targets)
+                in_area = [e for e in targets if home is not None and (x := home.entity(e)) and x.area == area.id]
+                chosen = [e for e in named if e in in_area] or in_area
+            else:
+                chosen = match_entities(self.catalog, rest, targets)
+            calls.extend(self._retarget(last, e) for e in chosen)
+        calls = list({c.render(): c for c in calls}.values())
+        if not calls:
+            return None
+        return self._run(calls, text, [Step("repeat", rest)])
+
+
+_STATE_SYNONYMS = {"open": {"open", "on", "opening"}, "closed": {"closed", "off", "closing"}}
+
+
+def _state_is(entity_id: str, actual: str | None, wanted: str) -> bool:
+    if actual is None:
+        return False
+    if entity_id.startswith("binary_sensor."):
+        return actual in _STATE_SYNONYMS.get(wanted, {wanted})
+    return actual == wanted or (wanted == "open" and actual == "opening")
+
+
+def _wanted(what: str | None) -> list[str]:
+    """The attributes a "the same X" can mean, most likely first."""
+    want = (what or "").lower()
+    if "bright" in want or "level" in want:
+        return ["brightness"]
+    if "position" in want or "open" in want:
+        return ["current_position"]
+    if "volume" in want or "loud" in want:
+        return ["volume_level"]
+    if "temp" in want or "warm" in want or "heat" in want:
+        return ["temperature"]
+    return ["temperature", "brightness", "current_position", "volume_level"]
+
+
+def _value_phrase(state: str | None, attributes: dict[str, Any], what: str | None) -> str | None:
+    """The value a "same as" refers to, said the way a request says it (`21 degrees`, `40%`)."""
+    want = (what or "").lower()
+    for name in _wanted(what):
+        value = attributes.get(name)
+        if not isinstance(value, int | float):
+            continue
+        if name == "temperature":
+            return f"{value:g} degrees"
+        if name == "brightness":
+            return f"{round(value * 100 / 255)}% brightness"
+        if name == "volume_level":
+            return f"{round(value * 100)}% volume"
+        return f"{value:g}%"
+    if "temp" in want and state is not None:
+        try:
+            return f"{float(state):g} degrees"
+        except ValueError:
+            return None
+    return None

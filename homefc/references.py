@@ -1,0 +1,257 @@
+"""What a turn refers to: pronouns, "… too", yes/no, "the first one", areas and entity names in plain words.
+
+Pure text functions over the catalog, so the conversation engine stays readable and each rule is tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from homefc.catalog import Catalog
+from homefc.home import Area, Entity
+from homefc.retrieval import tokens
+
+PLURAL = re.compile(r"\b(those|these|them|they|both|all of them|both of them)\b", re.I)
+SINGULAR = re.compile(
+    r"\b(it|that one|this one)\b|\b(that|this)\b(?=\s+(?:on|off|up|down|back|again|open|closed?)\b|\s*$)", re.I
+)
+ELLIPSIS = re.compile(
+    r"^(?:(?:and|also|plus|what about|how about|same for|same with|now)\s+)+(?P<rest>.+?)"
+    r"(?:\s+(?:too|as well|also))?[.!?]*$|^(?P<rest2>.+?)\s+(?:too|as well)[.!?]*$",
+    re.I,
+)
+YES = frozenset(
+    {"yes", "y", "yeah", "yep", "sure", "ok", "okay", "go ahead", "do it", "please do", "confirm", "yes please"}
+)
+NO = frozenset({"no", "n", "nope", "cancel", "don't", "do not", "stop", "never mind", "no thanks", "leave it"})
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
+ACTION_WORDS = frozenset(
+    [
+        "turn",
+        "switch",
+        "set",
+        "open",
+        "close",
+        "shut",
+        "lock",
+        "unlock",
+        "dim",
+        "brighten",
+        "start",
+        "stop",
+        "pause",
+        "play",
+        "arm",
+        "disarm",
+        "raise",
+        "lower",
+        "make",
+        "put",
+        "add",
+        "remove",
+        "increase",
+        "decrease",
+        "toggle",
+        "run",
+        "activate",
+        "deactivate",
+        "mute",
+        "unmute",
+        "skip",
+        "boil",
+        "water",
+        "heat",
+        "cool",
+        "warm",
+        "what",
+        "is",
+        "are",
+        "how",
+        "which",
+        "whats",
+        "show",
+        "tell",
+    ]
+)
+STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")
+STATE_QUESTION = re.compile(
+    r"^(?:what|which\s+\w+)(?:'s|\s+is|\s+are|s)?\s+(?:(?:still|currently|now)\s+)?(?P<state>"
+    + "|".join(STATE_WORDS)
+    + r")(?:\s+(?:in|at)\s+(?:the\s+)?(?P<area>[\w' ]+?))?(?:\s+right now|\s+now)?\s*\??$",
+    re.I,
+)
+CONDITION = re.compile(
+    r"^(?:if|when|in case)\s+(?P<subject>.+?)\s+(?:is|are)\s+(?:still\s+)?(?P<state>"
+    + "|".join(STATE_WORDS)
+    + r")\s*,?\s*(?:then\s+)?(?P<action>.+?)[.!?]*$",
+    re.I,
+)
+SAME_AS = re.compile(
+    r"(?:to\s+)?the same(?:\s+(?P<what>[\w ]+?))?\s+as\s+(?:the\s+|in the\s+)?(?P<source>[\w' ]+?)\s*[.!?]*$", re.I
+)
+
+
+def plain(text: str) -> str:
+    """Lower case, no punctuation at the ends, single spaces."""
+    return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+
+
+def is_yes(text: str) -> bool:
+    """An agreement to a question."""
+    said = plain(text)
+    return said in YES or said.split(" ", 1)[0] in {"yes", "yeah", "yep", "sure"}
+
+
+def is_no(text: str) -> bool:
+    """A refusal of a question."""
+    said = plain(text)
+    return said in NO or said.split(" ", 1)[0] in {"no", "nope", "cancel"}
+
+
+def has_action(text: str) -> bool:
+    """Whether the text says what to do (a verb or a question), not only which device."""
+    return bool(ACTION_WORDS & set(plain(text).replace("'s", "").split()))
+
+
+def substitute(text: str, names: Sequence[str]) -> str | None:
+    """The text with its pronoun replaced by the names it points at; None when there is no pronoun."""
+    if not names:
+        return None
+    phrase = " and ".join(names)
+    if PLURAL.search(text):
+        return PLURAL.sub(phrase, text, count=1)
+    if SINGULAR.search(text):
+        return SINGULAR.sub(phrase, text, count=1)
+    return None
+
+
+def ellipsis(text: str) -> str | None:
+    """The new target of a turn that repeats the last action ("and the hall too" -> "the hall"), else None."""
+    match = ELLIPSIS.match(text.strip())
+    if match is None:
+        return None
+    rest = (match.group("rest") or match.group("rest2") or "").strip()
+    return rest if rest and not has_action(rest) else None
+
+
+def find_area(catalog: Catalog, text: str) -> Area | None:
+    """The area the text names (by name or alias; the longest match wins)."""
+    if catalog.home is None:
+        return None
+    words = tokens(text)
+    best: tuple[int, Area] | None = None
+    for area in catalog.home.areas:
+        for name in [area.name, *area.aliases]:
+            need = tokens(name)
+            if need and need <= words and (best is None or len(need) > best[0]):
+                best = (len(need), area)
+    return best[1] if best else None
+
+
+def _entity_words(entity: Entity) -> frozenset[str]:
+    return tokens(" ".join([entity.name, *entity.aliases, entity.object_id.replace("_", " ")]))
+
+
+def match_entities(catalog: Catalog, text: str, candidates: Sequence[str]) -> list[str]:
+    """The candidates the text names best: most shared name words (ties all returned); [] when none share any."""
+    if catalog.home is None:
+        return []
+    words = tokens(text)
+    scored: list[tuple[int, str]] = []
+    for entity_id in candidates:
+        entity = catalog.home.entity(entity_id)
+        if entity is not None:
+            scored.append((len(_entity_words(entity) & words), entity_id))
+    top = max((s for s, _ in scored), default=0)
+    return [e for s, e in scored if s == top] if top else []
+
+
+def choose(options: Sequence[str], text: str, catalog: Catalog) -> list[str]:
+    """Which of the offered entities an answer picks: by name, by "the first", or all with "both"/"all"."""
+    said = plain(text)
+    if re.search(r"\b(both|all|every|each)\b", said):
+        return list(options)
+    for word, index in ORDINALS.items():
+        if re.search(rf"\b(the )?{word}( one)?\b", said) and len(said.split()) <= 3:
+            return [options[index]]
+    picked = match_entities(catalog, text, options)
+    if len(picked) == 1:
+        return picked
+    area = find_area(catalog, text)
+    if area is not None and catalog.home is not None:
+        in_area = [o for o in options if (e := catalog.home.entity(o)) is not None and e.area == area.id]
+        if len(in_area) == 1:
+            return in_area
+    return []
+
+
+def distinguishing(catalog: Catalog, text: str, entity_ids: Sequence[str]) -> bool:
+    """Whether the text says something that tells these entities apart (a name word or area one lacks)."""
+    if catalog.home is None:
+        return True
+    words = tokens(text)
+    seen = []
+    for entity_id in entity_ids:
+        entity = catalog.home.entity(entity_id)
+        if entity is None:
+            return True
+        area = next((a for a in catalog.home.areas if a.id == entity.area), None)
+        area_words = tokens(" ".join([area.name, *area.aliases])) if area else frozenset()
+        seen.append((_entity_words(entity) | area_words) & words)
+    return len({frozenset(s) for s in seen}) > 1
+
+
+@dataclass
+class StateQuestion:
+    """ "What's on in the living room?" """
+
+    state: str
+    area_text: str | None
+
+
+def state_question(text: str) -> StateQuestion | None:
+    """The state and area of a "what's on (in the X)" question, else None."""
+    match = STATE_QUESTION.match(plain(text).replace(" s ", "'s "))
+    if match is None:
+        match = STATE_QUESTION.match(text.strip().lower())
+    if match is None:
+        return None
+    return StateQuestion(match.group("state"), match.group("area"))
+
+
+@dataclass
+class Condition:
+    """ "If the garage door is open, close it." """
+
+    subject: str
+    state: str
+    action: str
+
+
+def condition(text: str) -> Condition | None:
+    """The parts of a conditional request, else None."""
+    match = CONDITION.match(text.strip())
+    if match is None:
+        return None
+    return Condition(match.group("subject").strip(), match.group("state").lower(), match.group("action").strip())
+
+
+@dataclass
+class SameAs:
+    """ "Set the bedroom to the same temperature as the living room." """
+
+    head: str
+    what: str | None
+    source: str
+    span: tuple[int, int]
+
+
+def same_as(text: str) -> SameAs | None:
+    """The parts of a "the same X as Y" request, else None."""
+    match = SAME_AS.search(text)
+    if match is None:
+        return None
+    what = (match.group("what") or "").strip() or None
+    return SameAs(text[: match.start()].strip(), what, match.group("source").strip(), match.span())

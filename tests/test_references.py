@@ -1,0 +1,74 @@
+"""The text rules a conversation uses: pronouns, "… too", yes/no, choices, state questions, conditions, same-as."""
+
+from __future__ import annotations
+
+import pytest
+
+from homefc.catalog import Catalog
+from homefc.references import (
+    choose,
+    condition,
+    distinguishing,
+    ellipsis,
+    find_area,
+    is_no,
+    is_yes,
+    same_as,
+    state_question,
+    substitute,
+)
+
+
+def test_pronouns_become_the_names_they_point_at() -> None:
+    names = ["the sofa lamp", "the desk lamp"]
+    assert substitute("turn those off", names) == "turn the sofa lamp and the desk lamp off"
+    assert substitute("dim it to 20%", names[:1]) == "dim the sofa lamp to 20%"
+    assert substitute("turn that off", names[:1]) == "turn the sofa lamp off"
+    assert substitute("is that light on", names[:1]) is None  # "that light" names a device itself
+    assert substitute("turn off the hall light", names) is None
+    assert substitute("turn it off", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("and the hall too", "the hall"),
+        ("the kitchen as well", "the kitchen"),
+        ("what about the bedroom?", "the bedroom"),
+        ("also the desk lamp", "the desk lamp"),
+        ("and turn on the hall light", None),  # says what to do: a request of its own
+        ("the kitchen", None),  # no marker that it repeats anything
+    ],
+)
+def test_a_repeated_action_is_recognised_by_its_marker(text: str, rest: str | None) -> None:
+    assert ellipsis(text) == rest
+
+
+def test_yes_and_no() -> None:
+    assert is_yes("Yes please") and is_yes("ok") and is_yes("yeah, do it")
+    assert is_no("no") and is_no("cancel that") and is_no("never mind")
+    assert not is_yes("no") and not is_no("yes") and not is_yes("turn on the lamp")
+
+
+def test_state_questions_conditions_and_same_as() -> None:
+    assert state_question("What's on in the living room?") == state_question("what is on in the living room")
+    question = state_question("which lights are on in the kitchen")
+    assert question is not None and (question.state, question.area_text) == ("on", "kitchen")
+    assert state_question("what's open?") is not None and state_question("turn on the light") is None
+    cond = condition("If the garage door is open, close it.")
+    assert cond is not None and (cond.subject, cond.state, cond.action) == ("the garage door", "open", "close it")
+    same = same_as("set the bedroom to the same temperature as the living room")
+    assert same is not None and (same.head, same.what, same.source) == ("set the bedroom", "temperature", "living room")
+
+
+def test_answers_to_which_one(flat_catalog: Catalog) -> None:
+    options = ["light.sofa_lamp", "light.desk_lamp", "light.bedside_lamp_left"]
+    assert choose(options, "the sofa one", flat_catalog) == ["light.sofa_lamp"]
+    assert choose(options, "the second one", flat_catalog) == ["light.desk_lamp"]
+    assert choose(options, "both", flat_catalog) == options
+    assert choose(options, "the one in the office", flat_catalog) == ["light.desk_lamp"]
+    assert choose(options, "the purple one", flat_catalog) == []
+    area = find_area(flat_catalog, "the lounge")
+    assert area is not None and area.id == "living_room"
+    assert not distinguishing(flat_catalog, "turn on the lamp", options)
+    assert distinguishing(flat_catalog, "turn on the sofa lamp", options)
