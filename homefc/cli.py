@@ -91,6 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     disc.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
     disc.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
 
+    chat = sub.add_parser("chat", help="a conversation with your home (line-based with --plain)")
+    chat.add_argument("--plain", action="store_true", help="line-based, no TUI (the TUI is not built yet)")
+    chat.add_argument("--area", help="area id where the speaker is (resolves 'here')")
+    chat.add_argument("--home", type=Path, help="home inventory (default: discovery, or the demo's example flat)")
+    chat.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else the simulated demo home)")
+    _add_model_options(chat)
+
     sim = sub.add_parser("sim", help="serve a home over MQTT as simulated Home Assistant and Zigbee2MQTT devices")
     sim.add_argument("--home", type=Path, help="home inventory (default: the bundled example flat)")
     sim.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else 127.0.0.1:1883)")
@@ -202,6 +209,18 @@ def _execute(args: argparse.Namespace, settings, broker, domains, home) -> int: 
         return EXIT_FAIL if failed else EXIT_OK
     finally:
         session.close()
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from homefc.chat import open_chat, run_plain
+    from homefc.domains import load_domains
+
+    settings = _settings(args)
+    if settings.tools is not None:
+        raise HomefcError("chat needs a home, not a tool list")
+    broker = broker_settings(args.broker, args.config) if (settings.mqtt is not None or args.broker) else None
+    with open_chat(settings, load_domains(settings.domains), broker, args.area) as world:
+        return run_plain(world.conversation, world.banner)
 
 
 def _cmd_sim(args: argparse.Namespace) -> int:
@@ -350,6 +369,7 @@ COMMANDS = {
     "gen-home": _cmd_gen_home,
     "discover": _cmd_discover,
     "sim": _cmd_sim,
+    "chat": _cmd_chat,
 }
 
 

@@ -347,6 +347,11 @@ class Conversation:
                 chosen = [e for e in named if e in in_area] or in_area
             else:
                 chosen = match_entities(self.catalog, rest, targets)
+                if len(chosen) > 1 and len(self.memory.last_calls) == 1:
+                    # one device before, several that fit the words now: ask rather than switch them all
+                    self.pending = Pending("clarify", [last], chosen, text)
+                    names = join([name_of(self.catalog, e) for e in chosen]).replace(" and ", " or ")
+                    return Reply(f"Which one: {names}?", steps=[Step("repeat", rest)], question="clarify")
             calls.extend(self._retarget(last, e) for e in chosen)
         calls = list({c.render(): c for c in calls}.values())
         if not calls:

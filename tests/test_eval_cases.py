@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from homefc.domains import DomainSpec
-from homefc.eval.cases import CallCaseFile, EvalError, StateCaseFile, load_case_file
+from homefc.eval.cases import CallCaseFile, DialogueFile, EvalError, StateCaseFile, load_case_file
 from homefc.eval.runner import Evaluator
 from homefc.home import BUNDLED_HOMES, load_home
 from homefc.resources import BUNDLED_EVAL
@@ -24,6 +24,8 @@ def test_reference_calls_reproduce_every_expected_change(path: Path, domains: di
     loaded = load_case_file(path)
     if isinstance(loaded.cases, StateCaseFile):
         assert all(case.reference_calls is not None for case in loaded.cases.tests)
+    if isinstance(loaded.cases, DialogueFile):
+        assert all(t.reference_calls is not None for d in loaded.cases.dialogues for t in d.turns if t.expect_changes)
     failures = [f"#{r.case} {r.sentence!r}: {r.reason}" for r in Evaluator(domains).run(loaded) if not r.passed]
     assert failures == []
 
@@ -34,6 +36,8 @@ def test_evaluation_set_is_large_and_covers_categories_and_domains() -> None:
     categories: set[str] = set()
     domains: set[str] = set()
     with_area = 0
+    kinds: set[str] = set()
+    longest = 0
     for path in CASE_FILES:
         loaded = load_case_file(path)
         if isinstance(loaded.cases, StateCaseFile):
@@ -44,6 +48,10 @@ def test_evaluation_set_is_large_and_covers_categories_and_domains() -> None:
                 categories.add(case.category or "")
                 domains |= {e.split(".")[0] for e in [*case.expect_changes, *case.expect_reads]}
                 with_area += case.context_area is not None
+        elif isinstance(loaded.cases, DialogueFile):
+            dialogues = loaded.cases.dialogues
+            kinds |= {d.kind for d in dialogues}
+            longest = max([longest, *(len(d.turns) for d in dialogues)])
         else:
             assert isinstance(loaded.cases, CallCaseFile)
             sentences += len(loaded.cases.tests)
@@ -52,13 +60,14 @@ def test_evaluation_set_is_large_and_covers_categories_and_domains() -> None:
     assert {"simple", "multiple", "parallel", "irrelevance"} <= categories
     assert len(domains) >= 12
     assert with_area >= 5
+    assert kinds == {"references", "nested", "clarification", "confirmation", "long"} and longest >= 30
 
 
 def test_evaluation_homes_are_not_example_homes() -> None:
     example_names = {load_home(p).name for p in BUNDLED_HOMES.glob("*.yaml")}
     for path in CASE_FILES:
         loaded = load_case_file(path)
-        if isinstance(loaded.cases, StateCaseFile):
+        if loaded.on_home:
             assert loaded.target is not None
             assert BUNDLED_HOMES not in loaded.target.parents
             assert load_home(loaded.target).name not in example_names

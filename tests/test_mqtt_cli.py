@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,30 @@ def test_ask_execute_changes_the_device_where_policy_allows(
     entries = read_audit(tmp_path / "audit.jsonl")
     assert [e["outcome"] for e in entries] == ["blocked", "confirmed"]
     assert entries[1]["text"] == "turn off the sofa lamp"
+
+
+def test_chat_plain_holds_a_conversation_on_the_demo_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOMEFC_STATE_DIR", str(tmp_path))
+    script = "what's on in the living room?\nturn those off\nunlock the front door\nno\nquit\nturn on the sofa lamp\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(script))
+    assert main(["chat", "--plain"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("homefc: demo: 78 simulated devices of Example flat")
+    assert out[1:] == [
+        "you> what's on in the living room?",
+        "homefc> The living room ceiling light and the sofa lamp are on in the living room.",
+        "you> turn those off",
+        "homefc> Turned off the living room ceiling light and the sofa lamp.",
+        "you> unlock the front door",
+        "homefc> Shall I unlock the front door lock? It needs your yes.",
+        "you> no",
+        "homefc> OK, I left the front door lock as it is.",
+    ]
+    decisions = [(e["call"]["name"], e["outcome"]) for e in read_audit(tmp_path / "audit.jsonl")]
+    assert decisions == [
+        ("light.turn_off", "confirmed"),
+        ("light.turn_off", "confirmed"),
+        ("lock.unlock", "needs_confirmation"),
+    ]

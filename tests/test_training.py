@@ -14,7 +14,7 @@ import pytest
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.engine import Engine
-from homefc.eval.cases import StateCaseFile, load_case_file
+from homefc.eval.cases import load_case_file
 from homefc.grammar import build_grammar
 from homefc.resources import BUNDLED_EVAL
 from homefc.retrieval import Retriever, SentenceEmbedder
@@ -62,11 +62,9 @@ def test_no_evaluation_sentence_or_home_reaches_the_data(
     eval_homes: set[str] = set()
     for path in BUNDLED_EVAL.glob("*.yaml"):
         loaded = load_case_file(path)
-        if isinstance(loaded.cases, StateCaseFile):
+        if loaded.on_home:
             eval_homes.add(Path(str(loaded.target)).stem)
-            eval_sentences |= {s.lower().strip() for case in loaded.cases.tests for s in case.sentences}
-        else:
-            eval_sentences |= {case.sentence.lower().strip() for case in loaded.cases.tests}
+        eval_sentences |= {s.lower().strip() for s in loaded.sentences}
     assert not {e.text.lower().strip() for e in examples} & eval_sentences
     assert {e.home for e in examples if e.home.startswith("tools-")}, "no example on a plain tool list"
     assert not set(card["homes"]) & eval_homes

@@ -90,8 +90,8 @@ def write_card(run: Path, out: Path, *, name: str, base: str, hardware: str, not
         if (base_eval and cat in base_eval["categories"]) or (tuned_eval and cat in tuned_eval["categories"]):
             lines.append(f"| {cat} | {_rate(base_eval, cat)} | {_rate(tuned_eval, cat)} |")
     for label, key in (("balanced score", "balanced"),):
-        b = f"{100 * base_eval[key]:.1f}%" if base_eval else "—"
-        t = f"{100 * tuned_eval[key]:.1f}%" if tuned_eval else "—"
+        b = f"{100 * base_eval[key]:.1f}%" if base_eval and base_eval[key] is not None else "—"
+        t = f"{100 * tuned_eval[key]:.1f}%" if tuned_eval and tuned_eval[key] is not None else "—"
         lines.append(f"| {label} | {b} | {t} |")
     lines.append(f"| latency mean / p95 | {_latency(base_eval)} | {_latency(tuned_eval)} |")
     lines += ["", notes.strip(), ""] if notes.strip() else [""]

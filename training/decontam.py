@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from homefc.eval.cases import StateCaseFile, load_case_file
+from homefc.eval.cases import load_case_file
 from homefc.resources import BUNDLED_EVAL
 
 
@@ -23,9 +23,5 @@ def evaluation_sentences(eval_dir: Path = BUNDLED_EVAL) -> set[str]:
     """Every sentence of every case file in the evaluation directory, normalised."""
     sentences: set[str] = set()
     for path in sorted(eval_dir.glob("*.yaml")):
-        loaded = load_case_file(path)
-        if isinstance(loaded.cases, StateCaseFile):
-            sentences |= {normalise(s) for case in loaded.cases.tests for s in case.sentences}
-        else:
-            sentences |= {normalise(case.sentence) for case in loaded.cases.tests}
+        sentences |= {normalise(s) for s in load_case_file(path).sentences}
     return sentences

@@ -94,6 +94,50 @@ class StateCaseFile(_Strict):
     """The cases."""
 
 
+class Turn(_Strict):
+    """One user turn of a dialogue and what must follow from it."""
+
+    say: str = Field(min_length=1)
+    """What the user says."""
+    expect_changes: dict[str, EntityValues] = Field(default_factory=dict)
+    """Exactly these entities change during this turn; {} means nothing may change."""
+    expect_reads: list[str] = Field(default_factory=list)
+    """Entities whose get_state must be called this turn."""
+    expect_question: Literal["confirm", "clarify"] | None = None
+    """The reply must ask this (a confirmation, or which device)."""
+    expect_reply: list[str] = Field(default_factory=list)
+    """Words the reply must contain (case-insensitive), e.g. the devices a state question lists."""
+    reference_calls: list[CallSpec] | None = None
+    """Calls a correct assistant makes this turn; checked against expect_changes by the test suite."""
+
+
+DialogueKind = Literal["references", "nested", "clarification", "confirmation", "long"]
+
+
+class Dialogue(_Strict):
+    """A conversation: turns in order, each scored on its own state change; passes when every turn passes."""
+
+    kind: DialogueKind
+    """What it tests."""
+    turns: list[Turn] = Field(min_length=1)
+    """The turns."""
+    setup: dict[str, EntityValues] = Field(default_factory=dict)
+    """Entity states before the first turn."""
+    context_area: str | None = None
+    """Where the speaker is."""
+    note: str = ""
+    """Why the dialogue exists."""
+
+
+class DialogueFile(_Strict):
+    """A file of multi-turn dialogues on one home."""
+
+    home: str | None = None
+    """Inventory path, relative to this file (or --home)."""
+    dialogues: list[Dialogue] = Field(min_length=1)
+    """The dialogues."""
+
+
 class CallCase(_Strict):
     """A sentence and the calls it must produce (BFCL-style AST match)."""
 
@@ -129,19 +173,36 @@ class LoadedFile:
 
     path: Path
     """The case file."""
-    cases: StateCaseFile | CallCaseFile
+    cases: StateCaseFile | CallCaseFile | DialogueFile
     """Its cases."""
     target: Path | None
     """Resolved home or tools path."""
 
+    @property
+    def sentences(self) -> list[str]:
+        """Every user sentence of the file (paraphrases and dialogue turns included)."""
+        if isinstance(self.cases, StateCaseFile):
+            return [s for case in self.cases.tests for s in case.sentences]
+        if isinstance(self.cases, DialogueFile):
+            return [turn.say for d in self.cases.dialogues for turn in d.turns]
+        return [case.sentence for case in self.cases.tests]
+
+    @property
+    def on_home(self) -> bool:
+        """True for files on a home inventory (not a plain tool list)."""
+        return not isinstance(self.cases, CallCaseFile)
+
 
 def load_case_file(path: str | Path, home_override: Path | None = None) -> LoadedFile:
-    """Load one case file (state-diff or call-match, told apart by `home` vs `tools`)."""
+    """Load one case file: state-diff (`home` and `tests`), dialogues (`home` and `dialogues`) or call-match
+    (`tools`)."""
     path = Path(path)
     data = read_data_file(path, EvalError)
     if not isinstance(data, dict):
         raise EvalError(f"{path}: expected a mapping with 'home' or 'tools' and 'tests'")
-    model: type[StateCaseFile] | type[CallCaseFile] = CallCaseFile if "tools" in data else StateCaseFile
+    model: type[StateCaseFile] | type[CallCaseFile] | type[DialogueFile] = (
+        CallCaseFile if "tools" in data else DialogueFile if "dialogues" in data else StateCaseFile
+    )
     try:
         cases = model.model_validate(data)
     except ValidationError as exc:

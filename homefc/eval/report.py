@@ -58,7 +58,7 @@ def summarise(records: Sequence[Record]) -> dict[str, Any]:
         "domains": {d: _rate_json(_rate(rs)) for d, rs in sorted(by_domain.items())},
         "acted_when_it_should": _rate_json(acted),
         "held_back_when_it_should": _rate_json(held),
-        "balanced": round(balanced_score(acted, held), 4),
+        "balanced": round(balanced_score(acted, held), 4) if acted.total and held.total else None,
         "retrieval_recall": {
             str(size): {"recall": round(sum(bool(r.retrieved) for r in rs) / len(rs), 4), "sentences": len(rs)}
             for size, rs in sorted(by_size.items())
@@ -86,11 +86,14 @@ def render(summary: dict[str, Any]) -> str:
     lines += ["", "| domain | passed | rate | 95% CI |", "|---|---|---|---|"]
     lines += [_row(d, r) for d, r in summary["domains"].items()]
     lat = summary["latency_ms"]
-    lines += [
-        "",
-        f"balanced score (harmonic mean of acted {100 * summary['acted_when_it_should']['rate']:.1f}% and "
-        f"held back {100 * summary['held_back_when_it_should']['rate']:.1f}%): {100 * summary['balanced']:.1f}%",
-    ]
+    if summary["balanced"] is None:
+        lines += ["", "balanced score: n/a (needs both cases that must act and cases that must not)"]
+    else:
+        lines += [
+            "",
+            f"balanced score (harmonic mean of acted {100 * summary['acted_when_it_should']['rate']:.1f}% and "
+            f"held back {100 * summary['held_back_when_it_should']['rate']:.1f}%): {100 * summary['balanced']:.1f}%",
+        ]
     for size, rec in summary["retrieval_recall"].items():
         lines.append(
             f"retrieval recall (all needed functions in the candidates), {size}-entity home: "

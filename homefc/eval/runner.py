@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from homefc.actuator import VirtualActuator
 from homefc.assistant import AskResult, Assistant
 from homefc.calls import Call, validate_call
 from homefc.catalog import Catalog, build_catalog, load_tools
+from homefc.conversation import Conversation
 from homefc.domains import DomainSpec
-from homefc.eval.cases import CallCaseFile, LoadedFile, StateCase, StateCaseFile
+from homefc.eval.cases import CallCaseFile, Dialogue, DialogueFile, LoadedFile, StateCase, StateCaseFile, Turn
 from homefc.eval.scorer import Verdict, match_calls, needed_keys, score_state
 from homefc.home import Home, load_home
 from homefc.virtual_home import VirtualHome, VirtualHomeError, diff
@@ -108,9 +110,12 @@ class Evaluator:
     def run(self, loaded: LoadedFile, *, limit: int | None = None, repeat: int = 1) -> Iterator[Record]:
         """Records for every sentence of a file (each repeated `repeat` times), at most `limit`."""
         count = 0
-        sentences = (
-            self._state_sentences(loaded) if isinstance(loaded.cases, StateCaseFile) else self._call_sentences(loaded)
-        )
+        if isinstance(loaded.cases, StateCaseFile):
+            sentences = self._state_sentences(loaded)
+        elif isinstance(loaded.cases, DialogueFile):
+            sentences = self._dialogues(loaded)
+        else:
+            sentences = self._call_sentences(loaded)
         for make_record in sentences:
             for _ in range(repeat):
                 if limit is not None and count >= limit:
@@ -212,6 +217,98 @@ class Evaluator:
         record.timings = {k: round(v, 2) for k, v in vars(result.timings).items()}
         record.forward_passes = result.stats.get("forward_passes", 0)
         record.output_tokens = result.stats.get("output_tokens", 0)
+
+    # --- dialogues ----------------------------------------------------------------------------
+
+    def _dialogues(self, loaded: LoadedFile) -> Iterator[Callable[[], Record]]:
+        assert isinstance(loaded.cases, DialogueFile) and loaded.target is not None
+        home, catalog = self._home(loaded.target)
+        assistant = self._assistant(loaded.target, catalog)
+        for ci, dialogue in enumerate(loaded.cases.dialogues):
+            yield lambda ci=ci, dialogue=dialogue: self._dialogue_record(loaded, home, catalog, assistant, ci, dialogue)
+
+    def _dialogue_record(
+        self,
+        loaded: LoadedFile,
+        home: Home,
+        catalog: Catalog,
+        assistant: Assistant | None,
+        ci: int,
+        dialogue: Dialogue,
+    ) -> Record:
+        changed = [e for t in dialogue.turns for e in [*t.expect_changes, *t.expect_reads]]
+        references = [c.name for t in dialogue.turns for c in t.reference_calls or []]
+        record = Record(
+            file=str(loaded.path),
+            case=ci,
+            sentence_index=0,
+            sentence=f"[{dialogue.kind}] " + " / ".join(t.say for t in dialogue.turns),
+            category="multi_turn",
+            domains=_domains_of(changed, references),
+            home_entities=len(home.entities),
+            passed=False,
+            reason="",
+        )
+        vhome = VirtualHome(home, self.domains)
+        try:
+            vhome.setup({k: v.as_setup() for k, v in dialogue.setup.items()})
+        except VirtualHomeError as exc:
+            record.reason = f"bad case: {exc}"
+            return record
+        conversation = None
+        if assistant is not None:
+            conversation = Conversation(assistant, VirtualActuator(vhome, catalog), context_area=dialogue.context_area)
+        for ti, turn in enumerate(dialogue.turns, start=1):
+            verdict = self._turn(record, catalog, conversation, vhome, turn)
+            if not verdict.passed:
+                record.reason = f"turn {ti} ({turn.say!r}): {verdict.reason}"
+                return record
+        record.passed, record.reason = True, "ok"
+        return record
+
+    def _turn(self, record: Record, catalog: Catalog, conversation: Any, vhome: VirtualHome, turn: Turn) -> Verdict:
+        """Play one turn (the conversation, or the turn's reference calls) and score its own state change."""
+        before = vhome.snapshot()
+        question: str | None = None
+        reply_text = ""
+        if conversation is None:
+            calls: list[Call] = []
+            for spec in turn.reference_calls or []:
+                checked = validate_call(spec.model_dump(), catalog)
+                if isinstance(checked, str):
+                    return Verdict(False, f"bad reference call: {checked}")
+                calls.append(checked)
+            try:
+                for call in calls:
+                    vhome.apply(call)
+            except VirtualHomeError as exc:
+                return Verdict(False, f"reference call could not be applied: {exc}")
+            question, reply_text = turn.expect_question, " ".join(turn.expect_reply)
+        else:
+            reply = conversation.say(turn.say)
+            calls = reply.calls
+            question, reply_text = reply.question, reply.text
+            for step in reply.steps:
+                if step.result is not None:
+                    record.timings = {
+                        k: round(record.timings.get(k, 0.0) + v, 2) for k, v in vars(step.result.timings).items()
+                    }
+                    record.forward_passes += step.result.stats.get("forward_passes", 0)
+        record.calls += [c.model_dump() for c in calls]
+        record.answer = reply_text
+        changes = diff(before, vhome.snapshot())
+        record.changes = {**record.changes, **_changes_json(changes)}
+        verdict = score_state(turn.expect_changes, changes, self.domains, expect_reads=turn.expect_reads, calls=calls)
+        if not verdict.passed:
+            return verdict
+        if question != turn.expect_question:
+            return Verdict(
+                False, f"the reply asked {question or 'nothing'}, expected {turn.expect_question or 'no question'}"
+            )
+        missing = [w for w in turn.expect_reply if w.lower() not in reply_text.lower()]
+        if missing:
+            return Verdict(False, f"the reply {reply_text!r} does not mention {', '.join(missing)}")
+        return Verdict(True, "ok")
 
     # --- call-match cases ---------------------------------------------------------------------
 

@@ -169,6 +169,11 @@ class Executor:
         self.confirm_timeout = confirm_timeout
         self.ack_timeout = ack_timeout
 
+    @property
+    def states(self) -> dict[str, EntityState]:
+        """The devices' live states (for prompts and answers)."""
+        return self.live.states
+
     def execute(self, call: Call, *, text: str = "", confirmed: bool = False) -> Outcome:
         """Decide, carry out and audit one call."""
         outcome = self._execute(call, confirmed)

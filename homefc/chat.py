@@ -1,0 +1,77 @@
+"""`homefc chat --plain`: a line-based conversation in the terminal over the same engine the TUI will use."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import TextIO
+
+from homefc.catalog import Catalog
+from homefc.config import Settings
+from homefc.conversation import Conversation
+from homefc.domains import DomainSpec
+from homefc.factory import assistant_factory
+from homefc.home import Home, bundled_home, load_home
+from homefc.mqtt.client import BrokerSettings
+
+QUIT = frozenset({"quit", "exit", "bye", "/quit", "/exit"})
+
+
+@dataclass
+class ChatWorld:
+    """A conversation wired to devices, and a line saying where those devices are."""
+
+    conversation: Conversation
+    banner: str
+
+
+@contextmanager
+def open_chat(
+    settings: Settings, domains: dict[str, DomainSpec], broker: BrokerSettings | None, area: str | None
+) -> Iterator[ChatWorld]:
+    """The conversation on the configured broker (following its discovery), else on the demo's simulated home."""
+    from homefc.mqtt.demo import demo_policy, demo_world
+    from homefc.mqtt.session import open_session
+
+    with ExitStack() as stack:
+        home: Home | None = load_home(settings.home) if settings.home else None
+        if broker is None:
+            world = stack.enter_context(demo_world(home or load_home(bundled_home()), domains))
+            banner = world.describe()
+            settings = settings.model_copy(update={"policy": demo_policy(settings.policy)})
+            broker, home = world.broker, None
+        else:
+            banner = f"connected to {broker.address}"
+        follow = home is None  # an inventory from discovery follows discovery
+        session = open_session(settings, broker, domains, home, follow=follow)
+        stack.callback(session.close)
+        make = assistant_factory(settings, domains)
+        conversation = Conversation(make(session.catalog), session.executor, context_area=area)
+
+        def rebuild(new_home: Home, catalog: Catalog) -> None:
+            conversation.assistant = make(catalog, previous=conversation.assistant)
+
+        session.on_inventory.append(rebuild)
+        yield ChatWorld(conversation, f"{banner}; {len(session.home.entities)} entities")
+
+
+def run_plain(conversation: Conversation, banner: str, lines: TextIO | None = None, out: TextIO | None = None) -> int:
+    """Read a line, answer it, until end of input or 'quit' (stdin and stdout unless given)."""
+    lines = lines or sys.stdin
+    out = out or sys.stdout
+    interactive = lines.isatty()
+    print(f"homefc: {banner}. Say 'quit' to leave.", file=out, flush=True)
+    while True:
+        if interactive:
+            print("you> ", end="", file=out, flush=True)
+        line = lines.readline()
+        if not line or line.strip().lower() in QUIT:
+            return 0
+        if not line.strip():
+            continue
+        if not interactive:
+            print(f"you> {line.strip()}", file=out)
+        reply = conversation.say(line)
+        print(f"homefc> {reply.text}", file=out, flush=True)
