@@ -127,6 +127,20 @@ class MqttClient:
         self._connected.wait(timeout)  # subscriptions sent
         return self
 
+    def sync(self, timeout: float = 5.0) -> bool:
+        """Wait until the broker has delivered everything it owed before now (retained state of every
+        subscription), by sending a message to a private topic and waiting for it to come back: a broker answers
+        one client's packets in order. False on timeout."""
+        topic = f"homefc/sync/{uuid.uuid4().hex}"
+        back = threading.Event()
+        self.subscribe(topic, lambda t, p, r: back.set())
+        self.send(topic, b"")
+        done = back.wait(timeout)
+        with self._lock:
+            self._subs = [s for s in self._subs if s.topic != topic]
+        self.client.unsubscribe(topic)
+        return done
+
     @property
     def connected(self) -> bool:
         """True while the connection is up."""

@@ -95,4 +95,6 @@ def open_session(
     except BaseException:
         session.close()
         raise
+    if not client.sync():  # answers must see the devices' retained state, not the inventory's
+        log.warning("MQTT broker %s: retained state did not arrive within 5 s", broker.address)
     return session
