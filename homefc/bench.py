@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from homefc.assistant import AskResult, Assistant
+from homefc.calls import Call
 from homefc.catalog import build_catalog
 from homefc.config import Settings
 from homefc.domains import load_domains
 from homefc.home import Home
 from homefc.homegen import generate_home
 from homefc.resources import resolve_model
+from homefc.syntax import tokens_per_call
 
 HOME_SEED = 4242
 """Seed of the generated benchmark homes (fixed, so runs compare)."""
@@ -96,6 +98,7 @@ class ConfigStats:
     calls: int = 0
     mask_us: list[float] = field(default_factory=list)
     same_as_default: int = 0
+    emitted: list[Call] = field(default_factory=list)
 
     def add(self, result: AskResult, default: AskResult | None) -> None:
         """Record one request."""
@@ -107,6 +110,7 @@ class ConfigStats:
         self.forward_passes += s.get("forward_passes", 0)
         self.output_tokens += s.get("output_tokens", 0)
         self.calls += len(result.calls)
+        self.emitted.extend(result.calls)
         self.mask_us.append(s.get("mask_us_per_token", 0))
         ref = default or result
         self.same_as_default += [c.model_dump() for c in result.calls] == [c.model_dump() for c in ref.calls]
@@ -158,6 +162,7 @@ def run_configs(
         for c in configs:
             stats[c.name].add(results[c.name], results.get(configs[0].name))
     rows = [stats[c.name].summary() for c in configs]
+    rows[0]["syntax_tokens_per_call"] = tokens_per_call(stats[configs[0].name].emitted, assistant.engine.tokenize_plain)
     base = rows[0]
     for row in rows:
         row["p50_ratio"] = round(row["p50_ms"] / base["p50_ms"], 2) if base["p50_ms"] else None
@@ -254,6 +259,13 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"| {r['prefill_ms']:.0f} | {r['decode_ms']:.0f} | {r['forward_passes_per_call']:.1f} "
                 f"| {r['output_tokens_per_call']:.1f} | {r['mask_us_per_token']:.0f} "
                 f"| {100 * r['same_calls_as_default']:.0f}% | {r['p50_ratio']:.2f} |"
+            )
+    lines += ["", "| home | output tokens per call: JSON (emitted) | Python-style | terse |", "|---|---|---|---|"]
+    for home in report["homes"]:
+        syntax = home["configs"][0].get("syntax_tokens_per_call")
+        if syntax:
+            lines.append(
+                f"| {home['entities']} | {syntax['json']:.1f} | {syntax['python']:.1f} | {syntax['terse']:.1f} |"
             )
     return "\n".join(lines) + "\n"
 

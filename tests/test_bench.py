@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from homefc.bench import CONFIGS, bench_requests
+from homefc.calls import Call
 from homefc.cli import main
 from homefc.homegen import generate_home
+from homefc.syntax import render
 
 
 def test_bench_requests_are_fixed_and_name_the_home_s_entities() -> None:
@@ -35,8 +37,22 @@ def test_bench_reports_each_configuration_and_a_warm_restart(
     assert default["forward_passes_per_call"] < no_ff["forward_passes_per_call"]
     assert report["cold_start"]["warm_caches"]["prefix_from"] == "disk"
     assert report["cold_start"]["warm_caches"]["peak_rss_mb"] > 0
+    syntax = default["syntax_tokens_per_call"]
+    assert syntax["json"] > syntax["python"] > syntax["terse"] > 0
     table = capsys.readouterr().out
-    assert all(c.name in table for c in CONFIGS) and "Cold start" in table
+    assert all(c.name in table for c in CONFIGS) and "Cold start" in table and "terse" in table
+
+
+def test_call_syntaxes_render_the_same_call() -> None:
+    call = Call(name="light.turn_on", arguments={"entity_id": "light.sofa_lamp", "brightness_pct": 20})
+    assert (
+        render(call, "json")
+        == '{"name": "light.turn_on", "arguments": {"entity_id": "light.sofa_lamp", "brightness_pct": 20}}'
+    )
+    assert render(call, "python") == 'light.turn_on(entity_id="light.sofa_lamp", brightness_pct=20)'
+    assert render(call, "terse") == "light.sofa_lamp.turn_on(brightness_pct=20)"
+    tool = Call(name="get_weather", arguments={"city": "Paris"})
+    assert render(tool, "terse") == render(tool, "python") == 'get_weather(city="Paris")'
 
 
 def test_bench_refuses_a_tiny_home() -> None:
