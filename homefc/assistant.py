@@ -189,5 +189,6 @@ class Assistant:
             "forced_tokens": gen.forced_tokens,
             "output_tokens": len(gen.tokens),
             "mask_us_per_token": round(gen.mask_ms * 1000 / max(1, len(gen.tokens))),
+            "grammar_bytes": len(grammar.text),
         }
         return result

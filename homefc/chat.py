@@ -15,6 +15,7 @@ from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
 from homefc.home import Home, bundled_home, load_home
 from homefc.mqtt.client import BrokerSettings
+from homefc.mqtt.session import MqttSession
 
 QUIT = frozenset({"quit", "exit", "bye", "/quit", "/exit"})
 
@@ -25,6 +26,7 @@ class ChatWorld:
 
     conversation: Conversation
     banner: str
+    session: MqttSession
 
 
 @contextmanager
@@ -54,7 +56,7 @@ def open_chat(
             conversation.assistant = make(catalog, previous=conversation.assistant)
 
         session.on_inventory.append(rebuild)
-        yield ChatWorld(conversation, f"{banner}; {len(session.home.entities)} entities")
+        yield ChatWorld(conversation, f"{banner}; {len(session.home.entities)} entities", session)
 
 
 def run_plain(conversation: Conversation, banner: str, lines: TextIO | None = None, out: TextIO | None = None) -> int:
@@ -75,3 +77,20 @@ def run_plain(conversation: Conversation, banner: str, lines: TextIO | None = No
             print(f"you> {line.strip()}", file=out)
         reply = conversation.say(line)
         print(f"homefc> {reply.text}", file=out, flush=True)
+
+
+def run_tui(world: ChatWorld) -> int:
+    """The Textual app over a chat world; returns its exit code."""
+    from homefc.tui.app import HomefcApp
+
+    session = world.session
+    app = HomefcApp(
+        world.conversation,
+        banner=world.banner,
+        connected=lambda: session.client.connected,
+        available=lambda entity_id: session.live.available.get(entity_id, True),
+        subscribe_changes=session.live.on_change.append,
+    )
+    session.on_inventory.append(lambda home, catalog: app.call_from_thread(app.replace_home, home))
+    app.run()
+    return app.return_code or 0

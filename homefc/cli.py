@@ -91,8 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     disc.add_argument("-o", "--output", type=Path, help="YAML file to write (default: stdout)")
     disc.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
 
-    chat = sub.add_parser("chat", help="a conversation with your home (line-based with --plain)")
-    chat.add_argument("--plain", action="store_true", help="line-based, no TUI (the TUI is not built yet)")
+    chat = sub.add_parser("chat", help="a conversation with your home: the TUI, or line-based with --plain")
+    chat.add_argument("--plain", action="store_true", help="line-based, no TUI (also when stdout is not a terminal)")
     chat.add_argument("--area", help="area id where the speaker is (resolves 'here')")
     chat.add_argument("--home", type=Path, help="home inventory (default: discovery, or the demo's example flat)")
     chat.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else the simulated demo home)")
@@ -212,7 +212,7 @@ def _execute(args: argparse.Namespace, settings, broker, domains, home) -> int: 
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from homefc.chat import open_chat, run_plain
+    from homefc.chat import open_chat, run_plain, run_tui
     from homefc.domains import load_domains
 
     settings = _settings(args)
@@ -220,7 +220,9 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         raise HomefcError("chat needs a home, not a tool list")
     broker = broker_settings(args.broker, args.config) if (settings.mqtt is not None or args.broker) else None
     with open_chat(settings, load_domains(settings.domains), broker, args.area) as world:
-        return run_plain(world.conversation, world.banner)
+        if args.plain or not sys.stdout.isatty():
+            return run_plain(world.conversation, world.banner)
+        return run_tui(world)
 
 
 def _cmd_sim(args: argparse.Namespace) -> int:

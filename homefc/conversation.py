@@ -9,6 +9,7 @@ devices. Replies are rendered from the outcomes (answers.py), never from the mod
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class Reply:
     steps: list[Step] = field(default_factory=list)
     question: Literal["confirm", "clarify"] | None = None
     """Set when the reply asks the user something; the next turn answers it."""
+    execute_ms: float = 0.0
+    """Time spent carrying out calls (MQTT round trips included)."""
 
     @property
     def calls(self) -> list[Call]:
@@ -220,10 +223,13 @@ class Conversation:
         return [] if distinguishing(self.catalog, text, options) else options
 
     def _run(self, calls: Sequence[Call], text: str, steps: list[Step], *, confirmed: bool = False) -> Reply:
+        start = time.perf_counter()
         outcomes = [self.actuator.execute(c, text=text, confirmed=confirmed) for c in calls]
         waiting = [o.call for o in outcomes if o.status == "needs_confirmation"]
         self.pending = Pending("confirm", waiting, text=text) if waiting else None
-        return Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
+        reply = Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
+        reply.execute_ms = (time.perf_counter() - start) * 1000
+        return reply
 
     # --- answers to a question of the previous turn ---------------------------------------------
 

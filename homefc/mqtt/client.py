@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -134,8 +135,13 @@ class MqttClient:
         topic = f"homefc/sync/{uuid.uuid4().hex}"
         back = threading.Event()
         self.subscribe(topic, lambda t, p, r: back.set())
-        self.send(topic, b"")
-        done = back.wait(timeout)
+        deadline = time.monotonic() + timeout
+        done = False
+        while not done and time.monotonic() < deadline:
+            # again until it comes back: a broker that handles packets concurrently (amqtt) may route the first
+            # one before the subscription is in place
+            self.send(topic, b"sync")
+            done = back.wait(min(0.25, max(0.0, deadline - time.monotonic())))
         with self._lock:
             self._subs = [s for s in self._subs if s.topic != topic]
         self.client.unsubscribe(topic)

@@ -12,6 +12,7 @@ import copy
 import json
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from homefc.audit import AuditLog
@@ -52,6 +53,8 @@ class LiveState:
         self._cond = threading.Condition()
         self._client: MqttClient | None = None
         self._subscribed: set[str] = set()
+        self.on_change: list[Callable[[str], None]] = []
+        """Called with the entity id (on the network thread) after its state or availability changed."""
         self._route(home)
 
     def _route(self, home: Home) -> None:
@@ -113,6 +116,7 @@ class LiveState:
                 except (MqttError, ValueError, KeyError, TypeError) as exc:
                     log.warning("%s: state message on %s not understood (%s)", entity.id, topic, exc)
             self._cond.notify_all()
+        self._changed(e.id for e in self._routes.get(topic, []))
 
     def _on_availability(self, topic: str, payload: bytes, retained: bool) -> None:
         text = payload.decode("utf-8", "replace").strip()
@@ -127,6 +131,15 @@ class LiveState:
                 if text in (up, down):
                     self.available[entity.id] = text == up
             self._cond.notify_all()
+        self._changed(entity.id for entity, _, _ in self._availability.get(topic, []))
+
+    def _changed(self, entity_ids: Iterable[str]) -> None:
+        for entity_id in entity_ids:
+            for hook in list(self.on_change):
+                try:
+                    hook(entity_id)
+                except Exception:  # a front end's failure must not stop state tracking
+                    log.exception("state change hook failed")
 
     def get(self, entity_id: str) -> EntityState:
         """A copy of the entity's current state."""
