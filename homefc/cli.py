@@ -219,10 +219,18 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     if settings.tools is not None:
         raise HomefcError("chat needs a home, not a tool list")
     broker = broker_settings(args.broker, args.config) if (settings.mqtt is not None or args.broker) else None
-    with open_chat(settings, load_domains(settings.domains), broker, args.area) as world:
-        if args.plain or not sys.stdout.isatty():
-            return run_plain(world.conversation, world.banner)
-        return run_tui(world)
+    plain = args.plain or not sys.stdout.isatty()
+    try:
+        with open_chat(settings, load_domains(settings.domains), broker, args.area) as world:
+            return run_plain(world.conversation, world.banner) if plain else run_tui(world)
+    except HomefcError as exc:
+        if plain:
+            raise
+        from homefc.tui.problem import ProblemApp
+
+        ProblemApp(str(exc)).run()
+        print(f"homefc: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
 
 
 def _cmd_sim(args: argparse.Namespace) -> int:

