@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -31,7 +32,48 @@ ALLOW_ALL = PolicyConfig(allow_writes=[Rule(domain="*")])
 """Every write allowed (guarded services still ask): the virtual home has nothing real to protect."""
 
 
-class VirtualActuator:
+class GatedActuator(ABC):
+    """The part every actuator shares: the call must be a function of the home, the policy decides, a guarded call
+    waits for confirmation, and every outcome goes to the audit log. Subclasses only carry allowed calls out."""
+
+    catalog: Catalog
+    policy: Policy
+    audit: AuditLog | None
+
+    def execute(self, call: Call, *, text: str = "", confirmed: bool = False) -> Outcome:
+        """Decide, carry out and audit one call."""
+        outcome = self._admit(call, confirmed)
+        if self.audit is not None:
+            state = None if outcome.state is None else {"state": outcome.state.state, **outcome.state.attributes}
+            self.audit.record(
+                text=text,
+                call=call.model_dump(),
+                decision=outcome.decision,
+                outcome=outcome.status,
+                reason=outcome.message,
+                confirmed=confirmed,
+                state=state,
+            )
+        return outcome
+
+    def _admit(self, call: Call, confirmed: bool) -> Outcome:
+        entity_id = call.entity_id
+        fn = self.catalog.get(call.name, entity_id)
+        if fn is None or entity_id is None:
+            return Outcome(call, Decision.BLOCK, "failed", f"{call.render()} is not a function of this home")
+        verdict = self.policy.decide(fn)
+        if verdict.decision is Decision.BLOCK:
+            return Outcome(call, verdict.decision, "blocked", verdict.reason)
+        if verdict.decision is Decision.CONFIRM and not confirmed:
+            return Outcome(call, verdict.decision, "needs_confirmation", verdict.reason)
+        return self._carry_out(call, entity_id, fn.writes, verdict.decision)
+
+    @abstractmethod
+    def _carry_out(self, call: Call, entity_id: str, writes: bool, decision: str) -> Outcome:
+        """Read or write one call the policy allowed."""
+
+
+class VirtualActuator(GatedActuator):
     """Calls applied to a VirtualHome with the same policy decisions as the MQTT executor."""
 
     def __init__(
@@ -47,31 +89,13 @@ class VirtualActuator:
         """The virtual home's live states."""
         return self.home.states
 
-    def execute(self, call: Call, *, text: str = "", confirmed: bool = False) -> Outcome:
-        """Decide, apply and report, as the MQTT executor does, with the virtual home as the device."""
-        outcome = self._execute(call, confirmed)
-        if self.audit is not None:
-            self.audit.record(
-                text=text, call=call.model_dump(), decision=outcome.decision, outcome=outcome.status,
-                reason=outcome.message, confirmed=confirmed,
-            )  # fmt: skip
-        return outcome
-
-    def _execute(self, call: Call, confirmed: bool) -> Outcome:
-        fn = self.catalog.get(call.name, call.entity_id)
-        if fn is None or call.entity_id is None:
-            return Outcome(call, Decision.BLOCK, "failed", f"{call.render()} is not a function of this home")
-        verdict = self.policy.decide(fn)
-        if verdict.decision == Decision.BLOCK:
-            return Outcome(call, verdict.decision, "blocked", verdict.reason)
-        if not fn.writes:
-            state = self.home.read(call.entity_id)
-            return Outcome(call, verdict.decision, "read", f"{call.entity_id}: {state.state}", state)
-        if verdict.decision == Decision.CONFIRM and not confirmed:
-            return Outcome(call, verdict.decision, "needs_confirmation", verdict.reason)
+    def _carry_out(self, call: Call, entity_id: str, writes: bool, decision: str) -> Outcome:
+        if not writes:
+            state = self.home.read(entity_id)
+            return Outcome(call, decision, "read", f"{entity_id}: {state.state}", state)
         try:
             self.home.apply(call)
         except VirtualHomeError as exc:
-            return Outcome(call, verdict.decision, "failed", str(exc))
-        state = self.home.read(call.entity_id)
-        return Outcome(call, verdict.decision, "confirmed", f"{call.entity_id}: {state.state}", state)
+            return Outcome(call, decision, "failed", str(exc))
+        state = self.home.read(entity_id)
+        return Outcome(call, decision, "confirmed", f"{entity_id}: {state.state}", state)

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from homefc.actuator import GatedActuator
 from homefc.audit import AuditLog
 from homefc.calls import Call
 from homefc.catalog import Catalog
@@ -34,7 +35,7 @@ from homefc.mqtt.ha_codec import (
 from homefc.mqtt.z2m_codec import topics as z2m_topics
 from homefc.mqtt.z2m_codec import z2m_apply_state, z2m_commands, z2m_observable
 from homefc.outcome import Outcome
-from homefc.policy import Decision, Policy
+from homefc.policy import Policy
 from homefc.prompt import describe_state
 from homefc.virtual_home import EntityState, VirtualHomeError, predict
 
@@ -158,7 +159,7 @@ def _close(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-class Executor:
+class Executor(GatedActuator):
     """Policy, MQTT commands and confirmation for calls on one home."""
 
     def __init__(
@@ -187,46 +188,16 @@ class Executor:
         """The devices' live states (for prompts and answers)."""
         return self.live.states
 
-    def execute(self, call: Call, *, text: str = "", confirmed: bool = False) -> Outcome:
-        """Decide, carry out and audit one call."""
-        outcome = self._execute(call, confirmed)
-        if self.audit is not None:
-            state = None if outcome.state is None else {"state": outcome.state.state, **outcome.state.attributes}
-            self.audit.record(
-                text=text,
-                call=call.model_dump(),
-                decision=outcome.decision,
-                outcome=outcome.status,
-                reason=outcome.message,
-                confirmed=confirmed,
-                state=state,
-            )
-        return outcome
-
-    def _execute(self, call: Call, confirmed: bool) -> Outcome:
-        entity_id = call.entity_id
-        fn = self.catalog.get(call.name, entity_id)
-        if fn is None or entity_id is None:
-            return Outcome(call, Decision.BLOCK, "failed", f"{call.render()} is not a function of this home")
-        verdict = self.policy.decide(fn)
-        if verdict.decision is Decision.BLOCK:
-            return Outcome(call, verdict.decision, "blocked", verdict.reason)
-        if verdict.decision is Decision.CONFIRM and not confirmed:
-            return Outcome(call, verdict.decision, "needs_confirmation", verdict.reason)
+    def _carry_out(self, call: Call, entity_id: str, writes: bool, decision: str) -> Outcome:
         entity = self.live.home.entity(entity_id)
         mapping = entity.mqtt if entity is not None else None
-        if not fn.writes:
-            return self._read(call, verdict.decision, entity_id, mapping)
+        if not writes:
+            return self._read(call, decision, entity_id, mapping)
         if entity is None or not mapping:
-            return Outcome(
-                call, verdict.decision, "failed", f"{entity_id} has no MQTT mapping, so it cannot be reached"
-            )
+            return Outcome(call, decision, "failed", f"{entity_id} has no MQTT mapping, so it cannot be reached")
         if self.live.available.get(entity_id) is False:
             return Outcome(
-                call,
-                verdict.decision,
-                "unavailable",
-                f"{entity_id} is unavailable (its device is offline); nothing was sent",
+                call, decision, "unavailable", f"{entity_id} is unavailable (its device is offline); nothing was sent"
             )
         before = self.live.get(entity_id)
         try:
@@ -238,11 +209,11 @@ class Executor:
                 publishes = z2m_commands(entity.domain, mapping, call.name, before, expected)
                 observable = z2m_observable(mapping)
         except (Unsupported, VirtualHomeError, MqttError) as exc:
-            return Outcome(call, verdict.decision, "failed", f"{entity_id}: {exc}")
+            return Outcome(call, decision, "failed", f"{entity_id}: {exc}")
         if not self.client.connected:
             return Outcome(
                 call,
-                verdict.decision,
+                decision,
                 "failed",
                 f"the MQTT broker {self.client.settings.address} is unreachable; nothing was sent",
             )
@@ -250,7 +221,7 @@ class Executor:
         if not all(d.wait(self.ack_timeout) for d in deliveries):
             return Outcome(
                 call,
-                verdict.decision,
+                decision,
                 "failed",
                 f"the broker did not acknowledge the command for {entity_id} within {self.ack_timeout:g} s; "
                 "it stays queued and goes out when the connection returns",
@@ -259,7 +230,7 @@ class Executor:
         if not observable or call.name in ACTIONS:
             return Outcome(
                 call,
-                verdict.decision,
+                decision,
                 "sent",
                 f"sent {call.name} to {entity_id} (it reports no state to confirm)",
                 expected,
@@ -271,14 +242,14 @@ class Executor:
         if ok:
             return Outcome(
                 call,
-                verdict.decision,
+                decision,
                 "confirmed",
                 f"{entity_id}: {describe_state(now, sorted(fields - {'state'}))}",
                 now,
             )
         return Outcome(
             call,
-            verdict.decision,
+            decision,
             "timeout",
             f"sent {call.name} to {entity_id}, but the device did not report the change "
             f"within {self.confirm_timeout:g} s",
