@@ -15,7 +15,7 @@ from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
 from homefc.home import Home, bundled_home, load_home
 from homefc.mqtt.client import BrokerSettings
-from homefc.mqtt.session import MqttSession
+from homefc.mqtt.session import MqttSession, open_session
 
 QUIT = frozenset({"quit", "exit", "bye", "/quit", "/exit"})
 
@@ -35,7 +35,6 @@ def open_chat(
 ) -> Iterator[ChatWorld]:
     """The conversation on the configured broker (following its discovery), else on the demo's simulated home."""
     from homefc.mqtt.demo import demo_policy, demo_world
-    from homefc.mqtt.session import open_session
 
     with ExitStack() as stack:
         home: Home | None = load_home(settings.home) if settings.home else None

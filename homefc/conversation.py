@@ -187,7 +187,7 @@ class Conversation:
         steps = [*(steps or []), Step(kind, resolved, result)]
         if result.error:
             return Reply("Sorry, I could not work out what to do with that.", steps=steps)
-        calls = list({c.render(): c for c in result.calls}.values())  # a call twice in one turn is a loop
+        calls = _unique(result.calls)
         if not calls:
             return Reply(result.answer or "Sorry, I could not work out what to do with that.", steps=steps)
         if len(calls) == 1 and (options := self._ambiguous(resolved, calls[0], result)):
@@ -198,17 +198,17 @@ class Conversation:
 
     def _each(self, text: str, names: list[str], steps: list[Step], kind: str) -> Reply:
         outcomes: list[Outcome] = []
+        execute_s = 0.0
         for name in names[: self.assistant.max_calls * 2]:
             resolved = PLURAL.sub(name, text, count=1)
             result = self.assistant.ask(resolved, context_area=self.context_area, states=self.actuator.states)
             steps.append(Step(kind, resolved, result))
-            for call in result.calls[:1]:
-                outcomes.append(self.actuator.execute(call, text=resolved))
+            start = time.perf_counter()
+            outcomes += [self.actuator.execute(call, text=resolved) for call in result.calls[:1]]
+            execute_s += time.perf_counter() - start
         if not outcomes:
             return Reply("Sorry, I could not work out what to do with that.", steps=steps)
-        waiting = [o.call for o in outcomes if o.status == "needs_confirmation"]
-        self.pending = Pending("confirm", waiting, text=text) if waiting else None
-        return Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
+        return self._reply(outcomes, text, steps, execute_s)
 
     def _ambiguous(self, text: str, call: Call, result: AskResult) -> list[str]:
         """Other targets retrieval ranks as high for the same service, when the words name none of them."""
@@ -225,10 +225,14 @@ class Conversation:
     def _run(self, calls: Sequence[Call], text: str, steps: list[Step], *, confirmed: bool = False) -> Reply:
         start = time.perf_counter()
         outcomes = [self.actuator.execute(c, text=text, confirmed=confirmed) for c in calls]
+        return self._reply(outcomes, text, steps, time.perf_counter() - start)
+
+    def _reply(self, outcomes: list[Outcome], text: str, steps: list[Step], execute_s: float) -> Reply:
+        """The turn's reply from its outcomes; guarded calls among them wait for the next turn's yes."""
         waiting = [o.call for o in outcomes if o.status == "needs_confirmation"]
         self.pending = Pending("confirm", waiting, text=text) if waiting else None
         reply = Reply(render(self.catalog, outcomes), outcomes, steps, "confirm" if waiting else None)
-        reply.execute_ms = (time.perf_counter() - start) * 1000
+        reply.execute_ms = execute_s * 1000
         return reply
 
     # --- answers to a question of the previous turn ---------------------------------------------
@@ -359,10 +363,15 @@ class Conversation:
                     names = join([name_of(self.catalog, e) for e in chosen]).replace(" and ", " or ")
                     return Reply(f"Which one: {names}?", steps=[Step("repeat", rest)], question="clarify")
             calls.extend(self._retarget(last, e) for e in chosen)
-        calls = list({c.render(): c for c in calls}.values())
+        calls = _unique(calls)
         if not calls:
             return None
         return self._run(calls, text, [Step("repeat", rest)])
+
+
+def _unique(calls: Sequence[Call]) -> list[Call]:
+    """The calls without repeats: a call twice in one turn is a loop, run once."""
+    return list({c.render(): c for c in calls}.values())
 
 
 _STATE_SYNONYMS = {"open": {"open", "on", "opening"}, "closed": {"closed", "off", "closing"}}
