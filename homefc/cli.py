@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from homefc.config import DEFAULT_CONFIG
 from homefc.errors import HomefcError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -103,6 +104,21 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt], else 127.0.0.1:1883)")
     sim.add_argument("--config", type=Path, help="TOML settings file (its [mqtt] table)")
     sim.add_argument("--seconds", type=float, help="stop after this long (default: run until interrupted)")
+
+    serve = sub.add_parser("serve", help="answer Hermes voice topics and homefc/request over MQTT (the service)")
+    serve.add_argument("--broker", help="HOST[:PORT] (default: the config's [mqtt])")
+    serve.add_argument("--home", type=Path, help="home inventory (default: the broker's discovery)")
+    _add_model_options(serve)
+
+    config = sub.add_parser("config", help="check a settings file")
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
+    check = config_sub.add_parser("check", help="validate the TOML settings and say what they amount to")
+    check.add_argument("--config", type=Path, help=f"TOML settings file (default: {DEFAULT_CONFIG})")
+
+    inst = sub.add_parser("install-service", help="install the systemd unit and a config skeleton (dry run by default)")
+    inst.add_argument("--write", action="store_true", help="write the files (default: only say what would be written)")
+    inst.add_argument("--root", type=Path, default=Path("/"), help="install under this directory (default /)")
+    inst.add_argument("--print", dest="show", action="store_true", help="print the unit and the config skeleton")
 
     gen = sub.add_parser("gen-home", help="generate a large synthetic home inventory (for tests and benchmarks)")
     gen.add_argument("--entities", type=int, required=True, help="number of entities")
@@ -371,6 +387,71 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _config_path(args: argparse.Namespace) -> Path:
+    """--config, else the system-wide default (which must exist for the service)."""
+    return args.config if args.config is not None else DEFAULT_CONFIG
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from homefc.service import serve, setup_logging
+
+    args.config = _config_path(args)
+    setup_logging(args.log_level)
+    settings = _settings(args)
+    if settings.tools is not None:
+        raise HomefcError("serve needs a home (or the broker's discovery), not a tool list")
+    if settings.mqtt is None and not args.broker:
+        raise HomefcError(f"{args.config}: no [mqtt] table and no --broker: serve needs a broker")
+    return serve(settings, broker_settings(args.broker, args.config))
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    from homefc.config import load_settings
+    from homefc.domains import load_domains
+    from homefc.home import load_home
+    from homefc.resources import resolve_model
+    from homefc.service import check_sites
+
+    path = _config_path(args)
+    settings = load_settings(path)
+    choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
+    load_domains(settings.domains)
+    home = load_home(settings.home) if settings.home else None
+    problems = check_sites(settings, home) if home is not None else []
+    for problem in problems:
+        print(f"homefc: error: {path}: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_FAIL
+    broker = settings.mqtt
+    user, password = broker.credentials() if broker else (None, None)
+    login = f" as {user}" + (" (password set)" if password else " (no password)") if user else " anonymously"
+    writes = ", ".join(r.describe() for r in settings.policy.allow_writes) or "none (read-only)"
+    print(f"{path}: valid")
+    print(f"  model: {choice.base.name}" + (f" + {choice.adapter.name}" if choice.adapter else ""))
+    print(f"  home: {settings.home or 'from MQTT discovery'}")
+    print(f"  broker: {broker.address + login if broker else 'none (serve needs [mqtt] or --broker)'}")
+    print(f"  writes allowed: {writes}")
+    hermes = "Hermes voice topics and " if settings.serve.hermes else ""
+    print(f"  serves: {hermes}{settings.serve.request_topic}; queue {settings.serve.queue_size} per site")
+    return EXIT_OK
+
+
+def _cmd_install_service(args: argparse.Namespace) -> int:
+    from homefc.install import install, plan
+
+    planned = plan(args.root)
+    if args.show:
+        for item in planned:
+            print(f"# --- {item.path}\n{item.text}")
+    for line in install(planned, write=args.write):
+        print(line)
+    if not args.write:
+        print("dry run: nothing written; add --write to install (as root)")
+    else:
+        print("next: systemctl daemon-reload && systemctl enable --now homefc; journalctl -u homefc -f")
+    return EXIT_OK
+
+
 COMMANDS = {
     "ask": _cmd_ask,
     "eval": _cmd_eval,
@@ -380,6 +461,9 @@ COMMANDS = {
     "discover": _cmd_discover,
     "sim": _cmd_sim,
     "chat": _cmd_chat,
+    "serve": _cmd_serve,
+    "config": _cmd_config,
+    "install-service": _cmd_install_service,
 }
 
 

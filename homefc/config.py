@@ -12,6 +12,32 @@ from homefc.errors import ConfigError, describe_validation_error
 from homefc.mqtt.client import BrokerSettings
 from homefc.policy import PolicyConfig
 
+DEFAULT_CONFIG = Path("/etc/homefc/config.toml")
+"""Where `homefc serve` and `homefc config check` look when no --config is given."""
+
+
+class ServeSettings(BaseModel):
+    """The `[serve]` table: how `homefc serve` takes requests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    hermes: bool = True
+    """Answer Hermes voice topics (hermes/asr/textCaptured, hermes/nlu/query)."""
+    request_topic: str = Field(default="homefc/request", min_length=1)
+    """JSON requests from other integrations; replies go to `response_prefix/<id>`."""
+    response_prefix: str = Field(default="homefc/response", min_length=1)
+    """Topic prefix of replies to `request_topic`."""
+    sites: dict[str, str] = Field(default_factory=dict)
+    """siteId → area id, so "here" means the satellite's room (a siteId that is an area id needs no entry)."""
+    queue_size: int = Field(default=8, ge=1, le=1000)
+    """Requests waiting per site; one more is answered "busy" instead of queued."""
+    session_idle_s: float = Field(default=300.0, ge=0)
+    """A site's conversation (what "those" refers to) is forgotten after this long without a request."""
+    stall_s: float = Field(default=120.0, ge=1)
+    """A request running longer than this stops the watchdog pings, so systemd restarts the service."""
+    lang: str | None = None
+    """Language tag sent with hermes/tts/say (None leaves it to the TTS)."""
+
 
 class Settings(BaseModel):
     """Everything the runtime needs to build the assistant."""
@@ -57,6 +83,8 @@ class Settings(BaseModel):
     """Where every call is recorded (JSONL); None means $HOMEFC_STATE_DIR or ~/.local/state/homefc/audit.jsonl."""
     mqtt: BrokerSettings | None = None
     """The `[mqtt]` table: the broker homefc talks to; None means none configured (the demo embeds one)."""
+    serve: ServeSettings = Field(default_factory=ServeSettings)
+    """The `[serve]` table: request topics, sites and queues of `homefc serve`."""
     merge_adapter: bool = True
     """Fold the LoRA adapter into a cached Q8_0 model on first use instead of applying it per token (faster)."""
 

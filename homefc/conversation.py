@@ -269,13 +269,16 @@ class Conversation:
         if question is None or home is None:
             return None
         area = find_area(self.catalog, question.area_text) if question.area_text else None
-        if question.area_text and area is None:
+        if question.here:
+            area = next((a for a in home.areas if a.id == self.context_area), None)
+        if (question.area_text or question.here) and area is None:
             return None
         states = self.actuator.states
         found = [
             e.id
             for e in home.entities
             if e.domain not in NOT_LISTED
+            and (not question.domains or e.domain in question.domains)
             and (area is None or e.area == area.id)
             and (s := states.get(e.id)) is not None
             and s.state == question.state

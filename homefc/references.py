@@ -77,11 +77,33 @@ ACTION_WORDS = frozenset(
 )
 STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")
 STATE_QUESTION = re.compile(
-    r"^(?:what|which\s+\w+)(?:'s|\s+is|\s+are|s)?\s+(?:(?:still|currently|now)\s+)?(?P<state>"
+    r"^(?:what|which\s+(?P<kind>\w+))(?:'s|\s+is|\s+are|s)?\s+(?:(?:still|currently|now)\s+)?(?P<state>"
     + "|".join(STATE_WORDS)
-    + r")(?:\s+(?:in|at)\s+(?:the\s+)?(?P<area>[\w' ]+?))?(?:\s+right now|\s+now)?\s*\??$",
+    + r")(?:\s+(?:in\s+)?(?P<here>here)|\s+(?:in|at)\s+(?:the\s+)?(?P<area>[\w' ]+?))?(?:\s+right now|\s+now)?\s*\??$",
     re.I,
 )
+KIND_DOMAINS = {
+    "light": ("light",),
+    "lamp": ("light",),
+    "switch": ("switch",),
+    "plug": ("switch",),
+    "fan": ("fan",),
+    "blind": ("cover",),
+    "shade": ("cover",),
+    "shutter": ("cover",),
+    "curtain": ("cover",),
+    "cover": ("cover",),
+    "window": ("cover",),
+    "door": ("cover", "lock"),
+    "lock": ("lock",),
+    "tv": ("media_player",),
+    "speaker": ("media_player",),
+    "player": ("media_player",),
+    "heater": ("climate",),
+    "thermostat": ("climate",),
+    "radiator": ("climate",),
+}
+"""The noun of "which lights are on?" → the domains it means (an unknown noun, "which devices", limits nothing)."""
 CONDITION = re.compile(
     r"^(?:if|when|in case)\s+(?P<subject>.+?)\s+(?:is|are)\s+(?:still\s+)?(?P<state>"
     + "|".join(STATE_WORDS)
@@ -209,6 +231,10 @@ class StateQuestion:
 
     state: str
     area_text: str | None
+    here: bool = False
+    """True for "what's on here?": the speaker's area."""
+    domains: tuple[str, ...] = ()
+    """Domains the question is about ("which lights"); empty means every listed domain."""
 
 
 def state_question(text: str) -> StateQuestion | None:
@@ -218,7 +244,9 @@ def state_question(text: str) -> StateQuestion | None:
         match = STATE_QUESTION.match(text.strip().lower())
     if match is None:
         return None
-    return StateQuestion(match.group("state"), match.group("area"))
+    kind = (match.group("kind") or "").lower()
+    domains = KIND_DOMAINS.get(kind) or KIND_DOMAINS.get(kind.removesuffix("es")) or KIND_DOMAINS.get(kind[:-1], ())
+    return StateQuestion(match.group("state"), match.group("area"), bool(match.group("here")), domains)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine
 from homefc.home import Home, bundled_home, load_home
+from homefc.mqtt.sim import SimulatedHome
 from homefc.prompt import load_fewshot
 from homefc.resources import default_embedder_path, default_model_path, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
@@ -94,3 +95,14 @@ def assistant(
 ) -> Assistant:
     """The whole pipeline on the example flat, real parts only."""
     return Assistant(flat_catalog, flat_retriever, engine, fewshot=load_fewshot(domains))
+
+
+@pytest.fixture()
+def simulated(tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[tuple[Mosquitto, SimulatedHome]]:
+    """A broker of the test's own with the example flat simulated on it."""
+    broker = Mosquitto(tmp_path / "broker").start()
+    sim = SimulatedHome(flat, domains, broker.settings).start()
+    assert sim.wait_announced()
+    yield broker, sim
+    sim.stop()
+    broker.stop()

@@ -48,6 +48,19 @@ def test_what_is_on_then_those_then_too(talk: Callable[..., tuple[Conversation, 
     assert home.states["light.kitchen_ceiling"].state == "off" and [s.kind for s in reply.steps] == ["repeat"]
 
 
+def test_which_lights_lists_only_lights_and_here_is_the_speakers_room(
+    talk: Callable[..., tuple[Conversation, VirtualHome]],
+) -> None:
+    conv, home = talk("living_room")
+    home.setup({"light.sofa_lamp": {"state": "on"}, "media_player.living_room_tv": {"state": "on"}})
+    reply = conv.say("which lights are on?")
+    assert (
+        "the sofa lamp" in reply.text and "TV" not in reply.text and [s.kind for s in reply.steps] == ["state question"]
+    )
+    reply = conv.say("what's on here?")
+    assert "the living room TV" in reply.text and reply.text.endswith("on in the living room.")
+
+
 def test_guarded_calls_wait_for_a_yes(talk: Callable[..., tuple[Conversation, VirtualHome]]) -> None:
     conv, home = talk()
     reply = conv.say("unlock the front door")

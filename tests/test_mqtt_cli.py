@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from homefc.audit import read_audit
 from homefc.cli import main
-from homefc.domains import DomainSpec
-from homefc.home import Home
 from homefc.mqtt.sim import SimulatedHome
 from tests.broker import Mosquitto
-
-
-@pytest.fixture()
-def simulated(tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]) -> Iterator[tuple[Mosquitto, SimulatedHome]]:
-    broker = Mosquitto(tmp_path / "broker").start()
-    sim = SimulatedHome(flat, domains, broker.settings).start()
-    assert sim.wait_announced()
-    yield broker, sim
-    sim.stop()
-    broker.stop()
 
 
 def _config(tmp_path: Path, broker: Mosquitto, policy: str) -> Path:

@@ -6,6 +6,7 @@ import pytest
 
 from homefc.catalog import Catalog
 from homefc.references import (
+    StateQuestion,
     choose,
     condition,
     distinguishing,
@@ -54,6 +55,10 @@ def test_state_questions_conditions_and_same_as() -> None:
     assert state_question("What's on in the living room?") == state_question("what is on in the living room")
     question = state_question("which lights are on in the kitchen")
     assert question is not None and (question.state, question.area_text) == ("on", "kitchen")
+    assert question.domains == ("light",) and not question.here
+    here = state_question("which blinds are open here?")
+    assert here is not None and here.here and here.domains == ("cover",) and here.area_text is None
+    assert state_question("what's on in here") == StateQuestion("on", None, True, ())
     assert state_question("what's open?") is not None and state_question("turn on the light") is None
     cond = condition("If the garage door is open, close it.")
     assert cond is not None and (cond.subject, cond.state, cond.action) == ("the garage door", "open", "close it")

@@ -7,6 +7,7 @@ sends them on reconnect, and `publish` tells the caller whether the broker ackno
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -24,6 +25,11 @@ log = logging.getLogger(__name__)
 
 PASSWORD_ENV = "HOMEFC_MQTT_PASSWORD"
 USERNAME_ENV = "HOMEFC_MQTT_USERNAME"
+CREDENTIAL_NAME = "mqtt-password"
+"""systemd credential (LoadCredential=mqtt-password:/path) read when no other password is given."""
+
+EARLY_ACKS = 1024
+"""Acknowledgements remembered for messages `send` has not registered yet (message ids wrap at 65535)."""
 
 Handler = Callable[[str, bytes, bool], None]
 """Called from the network thread with (topic, payload, retained)."""
@@ -41,7 +47,10 @@ class BrokerSettings(BaseModel):
     username: str | None = None
     """User name; None means $HOMEFC_MQTT_USERNAME, or anonymous."""
     password: SecretStr | None = None
-    """Password; None means $HOMEFC_MQTT_PASSWORD (never logged)."""
+    """Password; None means `password_file`, then $HOMEFC_MQTT_PASSWORD, then the systemd credential
+    `mqtt-password` ($CREDENTIALS_DIRECTORY/mqtt-password). Never logged."""
+    password_file: Path | None = None
+    """File whose first line is the password (keeps the secret out of the config file)."""
     tls: bool = False
     """Connect with TLS."""
     ca_file: Path | None = None
@@ -56,13 +65,30 @@ class BrokerSettings(BaseModel):
     def credentials(self) -> tuple[str | None, str | None]:
         """User name and password from the settings, else from the environment."""
         user = self.username or os.environ.get(USERNAME_ENV)
-        password = self.password.get_secret_value() if self.password else os.environ.get(PASSWORD_ENV)
-        return user, password
+        if self.password is not None:
+            return user, self.password.get_secret_value()
+        if self.password_file is not None:
+            return user, _first_line(self.password_file)
+        if PASSWORD_ENV in os.environ:
+            return user, os.environ[PASSWORD_ENV]
+        credentials = os.environ.get("CREDENTIALS_DIRECTORY")
+        if credentials and (Path(credentials) / CREDENTIAL_NAME).is_file():
+            return user, _first_line(Path(credentials) / CREDENTIAL_NAME)
+        return user, None
 
     @property
     def address(self) -> str:
         """host:port, for messages."""
         return f"{self.host}:{self.port}"
+
+
+def _first_line(path: Path) -> str:
+    """A secret file's first line, or a one-line error naming the file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MqttError(f"{path}: cannot read the MQTT password file ({exc})") from None
+    return lines[0].strip() if lines else ""
 
 
 @dataclass
@@ -105,6 +131,8 @@ class MqttClient:
         self.client.on_message = self._on_message
         self.client.on_publish = self._on_publish
         self._pending: dict[int, threading.Event] = {}
+        self._early: dict[int, bool] = {}
+        """Acknowledgements that arrived before `send` registered their message id (oldest first)."""
         self._pending_lock = threading.Lock()
 
     # --- connection ---------------------------------------------------------------------------------------
@@ -221,11 +249,16 @@ class MqttClient:
         While the broker is away paho keeps the message queued and sends it when the connection returns.
         """
         acked = threading.Event()
-        with self._pending_lock:  # the acknowledgement cannot be handled before it is registered
-            info = self.client.publish(topic, payload, qos=1, retain=retain)
-            if info.rc not in (self._mqtt.MQTT_ERR_SUCCESS, self._mqtt.MQTT_ERR_NO_CONN):
-                raise MqttError(f"MQTT publish to {topic} failed: {self._mqtt.error_string(info.rc)}")
-            self._pending[info.mid] = acked
+        # Not under our lock: paho calls _on_publish holding its own message lock, so holding ours around
+        # paho's publish would invert the lock order and deadlock two publishing threads.
+        info = self.client.publish(topic, payload, qos=1, retain=retain)
+        if info.rc not in (self._mqtt.MQTT_ERR_SUCCESS, self._mqtt.MQTT_ERR_NO_CONN):
+            raise MqttError(f"MQTT publish to {topic} failed: {self._mqtt.error_string(info.rc)}")
+        with self._pending_lock:
+            if self._early.pop(info.mid, None) is None:
+                self._pending[info.mid] = acked
+            else:  # acknowledged before we got here
+                acked.set()
         return Delivery(topic, acked)
 
     def publish(self, topic: str, payload: str | bytes, *, retain: bool = False, timeout: float = 5.0) -> bool:
@@ -235,6 +268,10 @@ class MqttClient:
     def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:  # type: ignore[no-untyped-def]
         with self._pending_lock:
             acked = self._pending.pop(mid, None)
+            if acked is None:
+                self._early[mid] = True
+                while len(self._early) > EARLY_ACKS:
+                    self._early.pop(next(iter(self._early)))
         if acked is not None:
             acked.set()
 
@@ -249,3 +286,26 @@ class Delivery:
     def wait(self, timeout: float) -> bool:
         """True once the broker acknowledged the message; False if not within timeout (it stays queued)."""
         return self.acked.wait(timeout)
+
+
+class Outbox:
+    """JSON replies sent with QoS 1, remembered until acknowledged so a shutdown can wait for them."""
+
+    def __init__(self, client: MqttClient) -> None:
+        self.client = client
+        self._pending: list[Delivery] = []
+        self._lock = threading.Lock()
+
+    def send_json(self, topic: str, payload: object) -> None:
+        """Queue one JSON message (never blocks; paho holds it while the broker is away)."""
+        delivery = self.client.send(topic, json.dumps(payload, ensure_ascii=False))
+        with self._lock:
+            self._pending = [d for d in self._pending if not d.acked.is_set()]
+            self._pending.append(delivery)
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every sent message is acknowledged; False if some were not within timeout."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            pending = list(self._pending)
+        return all(d.wait(max(0.0, deadline - time.monotonic())) for d in pending)

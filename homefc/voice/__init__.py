@@ -1,0 +1,1 @@
+"""Voice front ends: the Hermes MQTT protocol of Rhasspy and Snips-compatible satellites."""
