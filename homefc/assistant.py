@@ -14,6 +14,7 @@ from homefc.catalog import Catalog
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
+from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,11 @@ class Assistant:
         backend: str = "llguidance",
         fast_forward: bool = True,
         style: PromptStyle = "full",
+        split: bool = True,
     ) -> None:
         self.catalog = catalog
+        self.split = split
+        """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
         self.style: PromptStyle = style
         self.retriever = retriever
         self.engine = engine
@@ -151,7 +155,32 @@ class Assistant:
             result.answer = EMPTY_REPLY
             result.timings.total_ms = (time.perf_counter() - start) * 1000
             return result
-        t0 = time.perf_counter()
+        options = {"context_area": context_area, "states": states, "use_cache": use_cache}
+        options |= {"fast_forward": fast_forward, "backend": backend}
+        clauses = [item for c in split_clauses(clean) for item in split_list(c)] if self.split else [clean]
+        if len(clauses) == 1:
+            self._ask_one(result, **options)
+        else:
+            # Each action (and each device of a long list) gets its own retrieval and model pass: one clause's
+            # candidates do not crowd out another's, and the small model writes one or two calls well where it
+            # drops the third.
+            _merge(result, [self._ask_one(AskResult(text=c, truncated=truncated), **options) for c in clauses])
+        result.timings.total_ms = (time.perf_counter() - start) * 1000
+        return result
+
+    def _ask_one(
+        self,
+        result: AskResult,
+        *,
+        context_area: str | None,
+        states: Mapping[str, StateLike] | None,
+        use_cache: bool,
+        fast_forward: bool | None,
+        backend: str | None,
+    ) -> AskResult:
+        """One model pass for result.text; fills and returns result."""
+        clean = result.text
+        start = t0 = time.perf_counter()
         result.candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
         t1 = time.perf_counter()
         functions = [c.function for c in result.candidates]
@@ -192,3 +221,34 @@ class Assistant:
             "grammar_bytes": len(grammar.text),
         }
         return result
+
+
+def _merge(result: AskResult, parts: list[AskResult]) -> None:
+    """One result from the clauses' results: all calls (once each), an answer or error only when none acted."""
+    seen: set[str] = set()
+    for part in parts:
+        for call in part.calls:
+            if call.render() not in seen:
+                seen.add(call.render())
+                result.calls.append(call)
+    unique: dict[str, Candidate] = {}
+    for part in parts:
+        for candidate in part.candidates:
+            unique.setdefault(candidate.function.key, candidate)
+    result.candidates = list(unique.values())
+    if not result.calls:
+        result.answer = next((p.answer for p in parts if p.answer), None)
+        result.error = None if result.answer else next((p.error for p in parts if p.error), None)
+    result.raw = "\n".join(p.raw for p in parts)
+    for name in ("retrieve_ms", "grammar_ms", "prefill_ms", "decode_ms"):
+        setattr(result.timings, name, sum(getattr(p.timings, name) for p in parts))
+    for part in parts:
+        for key, value in part.stats.items():
+            result.stats[key] = (
+                max(result.stats.get(key, 0), value) if key in MAX_STATS else result.stats.get(key, 0) + value
+            )
+    result.stats["clauses"] = len(parts)
+
+
+MAX_STATS = frozenset({"grammar_bytes", "mask_us_per_token"})
+"""Stats that are a size or a rate: the largest clause's, not a sum."""

@@ -31,6 +31,13 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         "--no-fast-forward", dest="fast_forward", action="store_false", default=None, help="sample every token"
     )
     p.add_argument(
+        "--no-split",
+        dest="split_clauses",
+        action="store_false",
+        default=None,
+        help="one model pass even for several actions in one sentence (default: one per clause)",
+    )
+    p.add_argument(
         "--runtime-lora",
         dest="merge_adapter",
         action="store_false",
@@ -142,6 +149,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         threads=args.threads,
         grammar_backend=args.grammar_backend,
         fast_forward=args.fast_forward,
+        split_clauses=args.split_clauses,
         merge_adapter=args.merge_adapter,
     )
 

@@ -77,6 +77,8 @@ class Settings(BaseModel):
     """Constrained decoding: llguidance (fast masks, fast-forward) or llama.cpp's GBNF sampler (`homefc bench`)."""
     fast_forward: bool = True
     """Append tokens the grammar forces without sampling them (llguidance only)."""
+    split_clauses: bool = True
+    """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     """Which calls may change the home: read-only unless `[policy] allow_writes` says otherwise."""
     audit_log: Path | None = None

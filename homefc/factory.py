@@ -77,6 +77,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
             backend=settings.grammar_backend,
             fast_forward=settings.fast_forward,
             style="compact" if choice.profile == "compact" else "full",
+            split=settings.split_clauses,
         )
 
     return make

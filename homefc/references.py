@@ -73,8 +73,41 @@ ACTION_WORDS = frozenset(
         "whats",
         "show",
         "tell",
+        "continue",
+        "resume",
+        "tilt",
+        "silence",
+        "dock",
+        "send",
+        "pull",
+        "lift",
+        "press",
+        "buzz",
+        "let",
+        "enable",
+        "disable",
     ]
 )
+VERBS = (
+    r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
+    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press)"
+)
+CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|,\s*(?:and\s+)?(?:then|also|after that)\b|\s+and\s+(?:then|also)\b|\s+then\b|,?\s+and\s+(?="
+    + VERBS
+    + r"\b))\s*",
+    re.I,
+)
+"""Where one request ends and another begins: "…; …", "…, then …", "… and also …", "… and <verb> …"."""
+LIST_REQUEST = re.compile(
+    r"^(?P<prefix>(?:(?:please|can you|could you)\s+)?" + VERBS + r"(?:\s+(?:on|off|up|down|out))?(?:\s+the)?\s+)?"
+    r"(?P<items>.+?)"
+    r"(?P<tail>\s+(?:on|off|up|down|halfway|a little|a bit|(?:to|by) \d+\s*(?:%|percent|degrees)?)(?:\s+please)?)?"
+    r"[.!?]*$",
+    re.I,
+)
+"""One action on a list of devices: "turn off the A, B and C", "A, B and C off"."""
+BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
 STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")
 STATE_QUESTION = re.compile(
     r"^(?:what|which\s+(?P<kind>\w+))(?:'s|\s+is|\s+are|s)?\s+(?:(?:still|currently|now)\s+)?(?P<state>"
@@ -135,6 +168,36 @@ def is_no(text: str) -> bool:
 def has_action(text: str) -> bool:
     """Whether the text says what to do (a verb or a question), not only which device."""
     return bool(ACTION_WORDS & set(plain(text).replace("'s", "").split()))
+
+
+def split_clauses(text: str) -> list[str]:
+    """Several requests in one sentence, one per action ("close the blind, then play the radio"); [text] unless
+    every part says what to do and none points back at another ("turn on the lamp and then dim it" stays whole)."""
+    parts = [p.strip(" ,.;") for p in CLAUSE_BREAK.split(text)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or not all(_says_what(p) for p in parts) or any(BACK_REFERENCE.search(p) for p in parts):
+        return [text]
+    return parts
+
+
+def split_list(text: str) -> list[str]:
+    """One action on three or more devices, one request per device ("turn off the A, B and the C" → "turn off the
+    A", …); [text] unless each item is a device-like phrase of 2–6 words with no verb of its own. Two-item lists stay
+    whole: "the living room and kitchen ceiling lights" shares its noun, which splitting would lose."""
+    match = LIST_REQUEST.match(text.strip())
+    if match is None or "," not in match.group("items"):
+        return [text]
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items"))]
+    items = [re.sub(r"^the\s+", "", i, flags=re.I) for i in items if i]
+    if len(items) < 3 or any(not 2 <= len(i.split()) <= 6 or has_action(i) for i in items):
+        return [text]
+    prefix, tail = match.group("prefix") or "", match.group("tail") or ""
+    return [f"{prefix}{item}{tail}".strip() for item in items]
+
+
+def _says_what(part: str) -> bool:
+    """A verb, or a bare state word ("the dining room radiator off")."""
+    return has_action(part) or bool(re.search(r"\b(on|off|up|down)\s*$", plain(part)))
 
 
 def substitute(text: str, names: Sequence[str]) -> str | None:

@@ -164,3 +164,19 @@ def test_llama_cpp_grammar_sampler_decodes_like_llguidance(assistant: Assistant,
     theirs = assistant.ask(text, fast_forward=False, backend="llamacpp")
     assert theirs.raw == ours.raw
     assert theirs.stats["forced_tokens"] == 0
+
+
+def test_several_actions_get_one_model_pass_each(assistant: Assistant) -> None:
+    text = "turn off the sofa lamp, then close the living room blind"
+    split = assistant.ask(text)
+    assert split.stats["clauses"] == 2 and split.text == text
+    assert split.raw.count("\n") == 1, "two model outputs"
+    keys = [c.function.key for c in split.candidates]
+    assert len(keys) == len(set(keys)) and any("blind" in k for k in keys) and any("sofa_lamp" in k for k in keys)
+    assert split.timings.total_ms >= split.timings.prefill_ms + split.timings.decode_ms
+    assistant.split = False
+    try:
+        whole = assistant.ask(text)
+    finally:
+        assistant.split = True
+    assert "clauses" not in whole.stats and "\n" not in whole.raw

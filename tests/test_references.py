@@ -15,6 +15,8 @@ from homefc.references import (
     is_no,
     is_yes,
     same_as,
+    split_clauses,
+    split_list,
     state_question,
     substitute,
 )
@@ -77,3 +79,43 @@ def test_answers_to_which_one(flat_catalog: Catalog) -> None:
     assert area is not None and area.id == "living_room"
     assert not distinguishing(flat_catalog, "turn on the lamp", options)
     assert distinguishing(flat_catalog, "turn on the sofa lamp", options)
+
+
+def test_several_requests_in_one_sentence_are_split_per_action() -> None:
+    assert split_clauses("close the blind, then play the radio") == ["close the blind", "play the radio"]
+    assert split_clauses("lock the door; open the garage and also start the vacuum") == [
+        "lock the door",
+        "open the garage",
+        "start the vacuum",
+    ]
+    assert split_clauses("switch off the TV and open the blinds") == ["switch off the TV", "open the blinds"]
+    assert split_clauses("the hall light off and then run the good night script") == [
+        "the hall light off",
+        "run the good night script",
+    ]
+    for whole in (
+        "turn on the lamp and then dim it",  # points back
+        "turn off the kitchen, office and hall lights",  # one action, several targets: the model's job
+        "set the living room and kitchen to 21",
+        "turn the light on and off",
+    ):
+        assert split_clauses(whole) == [whole]
+
+
+def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
+    assert split_list("turn off the desk lamp, hall ceiling light and the porch light") == [
+        "turn off the desk lamp",
+        "turn off the hall ceiling light",
+        "turn off the porch light",
+    ]
+    assert split_list("garage door, guest room curtain and living room blind up") == [
+        "garage door up",
+        "guest room curtain up",
+        "living room blind up",
+    ]
+    for whole in (
+        "turn off the kitchen, office and hall lights",  # the noun is shared: "the kitchen" alone is not a device
+        "close the garage door and the living room blind",  # two items: the model writes two calls well
+        "what is the temperature, humidity and pressure",
+    ):
+        assert split_list(whole) == [whole]
