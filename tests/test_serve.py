@@ -149,6 +149,7 @@ def test_malformed_messages_and_unknown_topics_are_logged_and_skipped(
     served.inbox.send("homefc/request/kitchen", {"id": "x", "text": "hi"})
     served.inbox.send(TEXT, {"siteId": "sat-lr"})
     served.inbox.send("hermes/nlu/query", b"\xff\xfe")
+    served.inbox.send(TEXT, {"text": "lights " * 5000, "siteId": "sat-lr"})
     served.inbox.send("homefc/request", {"id": "after-garbage", "text": "is the sofa lamp on?"})
     served.inbox.wait_topic("homefc/response/after-garbage")
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -157,6 +158,7 @@ def test_malformed_messages_and_unknown_topics_are_logged_and_skipped(
     assert "homefc/request/kitchen: unknown topic (requests go to homefc/request); skipped" in logged
     assert "hermes/asr/textCaptured: malformed Hermes message skipped: text: Field required" in logged
     assert "hermes/nlu/query: malformed Hermes message skipped: not JSON" in logged
+    assert "hermes/asr/textCaptured: malformed Hermes message skipped: text: String should have at most" in logged
     assert not served.inbox.on("homefc/response/x")
 
 

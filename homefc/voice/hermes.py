@@ -31,6 +31,8 @@ NOT_RECOGNIZED = "hermes/nlu/intentNotRecognized"
 TTS_SAY = "hermes/tts/say"
 END_SESSION = "hermes/dialogueManager/endSession"
 CONTINUE_SESSION = "hermes/dialogueManager/continueSession"
+MAX_TEXT = 10_000
+"""Longer recognised text is refused as malformed (the assistant itself reads only the first 400 characters)."""
 DUPLICATE_S = 10.0
 """An nlu/query repeating a textCaptured of the same session within this long is the dialogue manager
 forwarding the same words: it is answered once."""
@@ -46,14 +48,14 @@ class _Hermes(BaseModel):
 class TextCaptured(_Hermes):
     """`hermes/asr/textCaptured`: what the speech recogniser heard."""
 
-    text: str
+    text: str = Field(max_length=MAX_TEXT)
 
 
 class NluQuery(_Hermes):
     """`hermes/nlu/query`: a dialogue manager asking for the intent of a text."""
 
-    input: str
-    id: str | None = None
+    input: str = Field(max_length=MAX_TEXT)
+    id: str | None = Field(default=None, max_length=256)
 
 
 def parse(topic: str, payload: bytes) -> TextCaptured | NluQuery:
