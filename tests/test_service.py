@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -181,6 +182,13 @@ def test_the_repository_unit_is_the_packaged_one_and_systemd_accepts_it(tmp_path
     unit.write_text(unit_text(shutil.which("homefc") or sys.executable))
     done = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+    security = subprocess.run(
+        [analyze, "security", "--offline=true", "--no-pager", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    found = re.search(r"Overall exposure level for homefc.service: ([\d.]+)", security.stdout)
+    if security.returncode != 0 and found is None:
+        return  # an older systemd without offline security analysis
+    assert found is not None and float(found.group(1)) <= 2.0, security.stdout[-400:]
 
 
 def test_the_mqtt_password_comes_from_a_file_or_a_systemd_credential(
