@@ -7,18 +7,17 @@ status is ok, busy, error or shutdown and `seq` counts the site's finished reque
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from homefc.conversation import Reply
-from homefc.mqtt.client import MqttClient
-from homefc.sites import BUSY_TEXT, ERROR_TEXT, SHUTDOWN_TEXT, Job, SiteWorkers, Status
+from homefc.mqtt.client import MqttClient, decode_json
+from homefc.sites import Job, SiteWorkers, Status, status_text
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,7 @@ class Request(BaseModel):
 
 def response(request: Request, status: Status, reply: Reply | None, seq: int) -> dict[str, Any]:
     """The reply message: what was said back and every call with its outcome."""
-    text = reply.text if reply is not None else {"busy": BUSY_TEXT, "shutdown": SHUTDOWN_TEXT}.get(status, ERROR_TEXT)
+    text = reply.text if reply is not None else status_text(status)
     return {
         "id": request.id,
         "site": request.site,
@@ -90,14 +89,9 @@ class RequestBridge:
             log.warning("%s: retained request skipped (a stale request must not run at start)", topic)
             return
         try:
-            request = Request.model_validate(json.loads(payload))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            log.warning("%s: malformed request skipped: not JSON (%s)", topic, exc)
-            return
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err.get("loc", ())) or "payload"
-            log.warning("%s: malformed request skipped: %s: %s", topic, where, err.get("msg"))
+            request = decode_json(Request, payload)
+        except ValueError as exc:
+            log.warning("%s: malformed request skipped: %s", topic, exc)
             return
         area = request.area if request.area is not None else self.area_of(request.site)
         self.sites.submit(Job(request.site, request.text, lambda s, r: self._finish(request, s, r), area))

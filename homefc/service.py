@@ -76,7 +76,7 @@ class Service:
     describe: str
 
 
-def area_resolver(settings: Settings, home: Home):  # type: ignore[no-untyped-def]
+def area_resolver(settings: Settings, home: Home) -> Callable[[str], str | None]:
     """siteId → area: the config's [serve.sites] table, else the siteId itself when it names an area."""
     areas = {a.id for a in home.areas}
 

@@ -28,6 +28,11 @@ ERROR_TEXT = "Sorry, something went wrong with that request."
 SHUTDOWN_TEXT = "I'm shutting down; please ask again in a minute."
 
 
+def status_text(status: Status) -> str:
+    """What to say when a request got no reply: busy, shutting down, or failed."""
+    return {"busy": BUSY_TEXT, "shutdown": SHUTDOWN_TEXT}.get(status, ERROR_TEXT)
+
+
 class ModelSlot:
     """The one assistant (model, retriever, catalog) all sites share, and the lock that serialises it."""
 

@@ -16,8 +16,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from homefc.errors import MqttError
 
@@ -28,6 +29,7 @@ USERNAME_ENV = "HOMEFC_MQTT_USERNAME"
 CREDENTIAL_NAME = "mqtt-password"
 """systemd credential (LoadCredential=mqtt-password:/path) read when no other password is given."""
 
+M = TypeVar("M", bound=BaseModel)
 EARLY_ACKS = 1024
 """Acknowledgements remembered for messages `send` has not registered yet (message ids wrap at 65535)."""
 
@@ -286,6 +288,20 @@ class Delivery:
     def wait(self, timeout: float) -> bool:
         """True once the broker acknowledged the message; False if not within timeout (it stays queued)."""
         return self.acked.wait(timeout)
+
+
+def decode_json(model: type[M], payload: bytes) -> M:
+    """A JSON message validated as `model`; ValueError with one line ("not JSON (…)", "field: what is wrong")."""
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err.get("loc", ())) or "payload"
+        raise ValueError(f"{where}: {err.get('msg')}") from None
 
 
 class Outbox:

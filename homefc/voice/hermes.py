@@ -16,11 +16,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from homefc.conversation import Reply
-from homefc.mqtt.client import MqttClient
-from homefc.sites import BUSY_TEXT, ERROR_TEXT, SHUTDOWN_TEXT, Job, SiteWorkers, Status
+from homefc.mqtt.client import MqttClient, decode_json
+from homefc.sites import Job, SiteWorkers, Status, status_text
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +60,7 @@ class NluQuery(_Hermes):
 
 def parse(topic: str, payload: bytes) -> TextCaptured | NluQuery:
     """The message on a Hermes input topic; ValueError with a one-line reason when it is not one."""
-    model = TextCaptured if topic == TEXT_CAPTURED else NluQuery
-    try:
-        data = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"not JSON ({exc})") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err.get("loc", ())) or "payload"
-        raise ValueError(f"{where}: {err.get('msg')}") from None
+    return decode_json(TextCaptured if topic == TEXT_CAPTURED else NluQuery, payload)
 
 
 def intent_messages(message: TextCaptured | NluQuery, reply: Reply | None) -> list[tuple[str, dict[str, Any]]]:
@@ -188,9 +178,7 @@ class HermesBridge:
     def _finish(self, message: TextCaptured | NluQuery, status: Status, reply: Reply | None) -> None:
         for topic, payload in intent_messages(message, reply if status == "ok" else None):
             self.send(topic, payload)
-        text = {"ok": "", "busy": BUSY_TEXT, "error": ERROR_TEXT, "shutdown": SHUTDOWN_TEXT}[status]
-        if reply is not None:
-            text = reply.text
+        text = reply.text if reply is not None else status_text(status)
         for topic, payload in speech_messages(
             message, text, reply is not None and reply.question is not None, self.lang
         ):
