@@ -10,12 +10,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from homefc.calls import Call, parse_output
-from homefc.catalog import Catalog
+from homefc.catalog import ENTITY_ARG, Catalog
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
+from homefc.rules import area_lights, numbered_twins, value_pins
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +116,13 @@ class Assistant:
         fast_forward: bool = True,
         style: PromptStyle = "full",
         split: bool = True,
+        rules: bool = True,
     ) -> None:
         self.catalog = catalog
         self.split = split
         """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
+        self.rules = rules
+        """Compute what the words fix (homefc.rules) instead of asking the model for it."""
         self.style: PromptStyle = style
         self.retriever = retriever
         self.engine = engine
@@ -181,10 +185,25 @@ class Assistant:
         """One model pass for result.text; fills and returns result."""
         clean = result.text
         start = t0 = time.perf_counter()
+        if self.rules and (lights := area_lights(clean, self.catalog, context_area)) is not None:
+            # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
+            result.calls = [Call(name=f.tool, arguments={ENTITY_ARG: f.entity_id}) for f in lights.functions]
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            result.stats = {"rule_calls": len(result.calls)}
+            return result
         result.candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
         t1 = time.perf_counter()
+        if self.rules and (ruled_out := numbered_twins(clean, [c.function for c in result.candidates], self.catalog)):
+            result.candidates = [c for c in result.candidates if c.function.entity_id not in ruled_out]
+        pins = value_pins(clean, [c.function for c in result.candidates], self.catalog, states) if self.rules else {}
+        if pins:
+            # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
+            pinned = {k.partition(":")[2] for k in pins}
+            result.candidates = [
+                c for c in result.candidates if c.function.entity_id not in pinned or c.function.key in pins
+            ]
         functions = [c.function for c in result.candidates]
-        grammar = build_grammar(functions, max_calls=self.max_calls)
+        grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins)
         t2 = time.perf_counter()
         content = request_content(
             clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
@@ -219,6 +238,7 @@ class Assistant:
             "output_tokens": len(gen.tokens),
             "mask_us_per_token": round(gen.mask_ms * 1000 / max(1, len(gen.tokens))),
             "grammar_bytes": len(grammar.text),
+            "pinned_functions": len(pins),
         }
         return result
 

@@ -38,6 +38,13 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         help="one model pass even for several actions in one sentence (default: one per clause)",
     )
     p.add_argument(
+        "--no-rules",
+        dest="rules",
+        action="store_false",
+        default=None,
+        help="leave area-wide light requests and relative setpoints to the model (default: computed)",
+    )
+    p.add_argument(
         "--runtime-lora",
         dest="merge_adapter",
         action="store_false",
@@ -150,6 +157,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         grammar_backend=args.grammar_backend,
         fast_forward=args.fast_forward,
         split_clauses=args.split_clauses,
+        rules=args.rules,
         merge_adapter=args.merge_adapter,
     )
 

@@ -79,6 +79,8 @@ class Settings(BaseModel):
     """Append tokens the grammar forces without sampling them (llguidance only)."""
     split_clauses: bool = True
     """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
+    rules: bool = True
+    """Compute what the words fix (homefc/rules.py): every light of an area, a setpoint relative to the current one."""
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     """Which calls may change the home: read-only unless `[policy] allow_writes` says otherwise."""
     audit_log: Path | None = None

@@ -78,6 +78,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
             fast_forward=settings.fast_forward,
             style="compact" if choice.profile == "compact" else "full",
             split=settings.split_clauses,
+            rules=settings.rules,
         )
 
     return make

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from homefc.catalog import ENTITY_ARG, Function, functions_by_tool
 from homefc.domains import ArgSchema
@@ -148,16 +149,18 @@ def value_expr(arg: ArgSchema) -> str:
     return f'"\\"" str-char{{1,{max(1, arg.max_length)}}} "\\""'
 
 
-def _member(arg: ArgSchema) -> str:
+def _member(arg: ArgSchema, pinned: Mapping[str, Any] | None = None) -> str:
+    if pinned and arg.name in pinned:
+        return literal(f"{json.dumps(arg.name)}: {json.dumps(pinned[arg.name], ensure_ascii=False)}")
     return f"{literal(json.dumps(arg.name) + ': ')} {value_expr(arg)}"
 
 
-def _args_after_first(args: Sequence[ArgSchema]) -> str:
-    """Arguments that follow an earlier one: each prefixed by a comma, optional ones optional."""
+def _args_after_first(args: Sequence[ArgSchema], pinned: Mapping[str, Any] | None = None) -> str:
+    """Arguments that follow an earlier one: each prefixed by a comma, optional ones optional (a pinned one not)."""
     parts = []
     for arg in args:
-        item = f'", " {_member(arg)}'
-        parts.append(item if arg.required else f"({item})?")
+        item = f'", " {_member(arg, pinned)}'
+        parts.append(item if arg.required or (pinned and arg.name in pinned) else f"({item})?")
     return " ".join(parts)
 
 
@@ -182,8 +185,19 @@ def _args_from_start(args: Sequence[ArgSchema]) -> str:
     return "(" + " | ".join(alts) + ")"
 
 
-def build_grammar(functions: Sequence[Function], *, max_calls: int = 4, allow_answer: bool = True) -> Grammar:
-    """Grammar admitting one call, a JSON list of up to max_calls calls, or (optionally) an answer."""
+def build_grammar(
+    functions: Sequence[Function],
+    *,
+    max_calls: int = 4,
+    allow_answer: bool = True,
+    pins: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Grammar:
+    """Grammar admitting one call, a JSON list of up to max_calls calls, or (optionally) an answer.
+
+    `pins` fixes argument values per function key (homefc.rules: a relative setpoint worked out from the current
+    one): the function then admits exactly that value, and always writes it.
+    """
+    pins = pins or {}
     if not functions and not allow_answer:
         raise ValueError("a grammar needs functions or an answer")
     rules: list[str] = []
@@ -191,18 +205,19 @@ def build_grammar(functions: Sequence[Function], *, max_calls: int = 4, allow_an
     groups = functions_by_tool(functions)
     for t, (tool, fns) in enumerate(groups.items()):
         head = literal(f'{{"name": {json.dumps(tool)}, "arguments": {{')
-        by_args: dict[tuple[ArgSchema, ...], list[str]] = {}
+        by_args: dict[tuple[tuple[ArgSchema, ...], str], list[str]] = {}
         plain: list[Function] = []
         for fn in fns:
             if fn.entity_id is None:
                 plain.append(fn)
             else:
-                by_args.setdefault(fn.args, []).append(fn.entity_id)
+                pinned = json.dumps(pins.get(fn.key, {}), sort_keys=True)
+                by_args.setdefault((fn.args, pinned), []).append(fn.entity_id)
         bodies: list[str] = []
-        for args, entities in by_args.items():
+        for (args, pinned), entities in by_args.items():
             ents = " | ".join(json_literal(e) for e in entities)
-            body = f"{literal(json.dumps(ENTITY_ARG) + ': ')} ({ents}) {_args_after_first(args)}".strip()
-            bodies.append(body)
+            rest = _args_after_first(args, json.loads(pinned))
+            bodies.append(f"{literal(json.dumps(ENTITY_ARG) + ': ')} ({ents}) {rest}".strip())
         for fn in plain:
             bodies.append(_args_from_start(fn.args))
         name = f"call-{t}"

@@ -1,0 +1,268 @@
+"""Requests whose calls the words fix: all the lights of an area, and setpoints relative to the current one.
+
+A 135M model drops calls from a list of lights and cannot add 3 to 20.5. Both readings are fixed by
+docs/conventions.md, so the runtime computes them and leaves the model to choose what the words do not decide.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from homefc.catalog import Catalog, Function
+from homefc.home import Area
+from homefc.prompt import StateLike
+from homefc.references import find_area, plain
+
+AREA_LIGHTS_WORDS = frozenset(
+    [
+        "turn",
+        "switch",
+        "put",
+        "kill",
+        "the",
+        "all",
+        "every",
+        "lights",
+        "lamps",
+        "on",
+        "off",
+        "out",
+        "in",
+        "of",
+        "here",
+        "this",
+        "room",
+        "please",
+        "can",
+        "could",
+        "you",
+        "would",
+        "will",
+        "now",
+        "just",
+        "my",
+        "our",
+        "want",
+        "to",
+        "a",
+    ]
+)
+"""Words an area-wide light request may hold besides its area's name: anything else (a noun, a number, "dim",
+"are" of a question) means the request is about something narrower, and the model decides."""
+HERE = re.compile(r"\b(?:here|this room)\b")
+
+RELATIVE_TEMPERATURE = (
+    re.compile(
+        r"\b(?:(?:by\s+)?(?P<n>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\s+)?(?:a\s+(?:bit|little|touch)\s+|slightly\s+)?"
+        r"(?P<dir>warmer|hotter|cooler|colder)\b(?:\s+by\s+(?P<n2>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\b)?"
+    ),
+    re.compile(
+        r"\b(?:turn|put|bring|set)\b.*?\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\b"
+    ),
+    re.compile(
+        r"\b(?P<dir>raise|lower|increase|decrease|reduce|bump|drop)\b.*?\bby\s+(?P<n>\d+(?:[.,]5)?)\s*"
+        r"(?:degrees?|°\s*c?|deg)\b"
+    ),
+)
+UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
+TEMPERATURE_ARG = "temperature"
+BRIGHTNESS_STEP_ARG = "brightness_step_pct"
+BRIGHTNESS_STEP = 10
+"""Percent a light moves for "brighter" or "dim" without a number (docs/conventions.md)."""
+ABSOLUTE_LEVEL = re.compile(r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)")
+BRIGHTNESS_BY = re.compile(r"\bby\s+(?P<n>\d+)\s*(?:%|percent)")
+DIMMER = re.compile(r"\b(?:dim|dimmer|darker|less bright|too bright|turn (?:\w+ )*?down|lower)\b")
+BRIGHTER = re.compile(r"\b(?:brighter|brighten|more light|too dark|too dim|turn (?:\w+ )*?up|raise)\b")
+
+
+@dataclass(frozen=True)
+class AreaLights:
+    """ "Turn off the kitchen lights": one call per light of the area."""
+
+    service: str
+    """light.turn_on or light.turn_off."""
+    area: Area
+    """The area meant."""
+    functions: list[Function]
+    """The service's function for each light of the area."""
+
+
+def area_lights(text: str, catalog: Catalog, context_area: str | None = None) -> AreaLights | None:
+    """The lights an "<area> lights on/off" request means, or None when the words do not fix them.
+
+    The area is the one named, else the speaker's for "here" or when none is named. A light whose own name is
+    in the request ("the garden lights" as one entity) leaves the choice to the model.
+    """
+    home = catalog.home
+    said = plain(text)
+    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or text.rstrip().endswith("?"):
+        return None
+    on, off = re.search(r"\bon\b", said), re.search(r"\b(?:off|out|kill)\b", said)
+    if bool(on) == bool(off):
+        return None
+    area = find_area(catalog, said)
+    if area is None and context_area and (HERE.search(said) or not _area_words_in(catalog, said)):
+        area = home.area(context_area)
+    if area is None or _words(said) - AREA_LIGHTS_WORDS - _area_words(area):
+        return None
+    lights = [e for e in home.entities if e.domain == "light" and e.area == area.id]
+    said_words = _words(said)
+    named = [e for e in lights for n in [e.name, *e.aliases] if _plural(n) and _words(n.lower()) <= said_words]
+    if named and not re.search(r"\b(?:all|every)\b", said):
+        return None
+    service = "light.turn_on" if on else "light.turn_off"
+    functions = [f for e in lights if (f := catalog.get(service, e.id)) is not None]
+    return AreaLights(service, area, functions) if functions else None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def _plural(name: str) -> bool:
+    return bool(re.search(r"\b(?:lights|lamps)\b", name.lower()))
+
+
+def _area_words(area: Area) -> frozenset[str]:
+    return _words(" ".join([area.name, *area.aliases]))
+
+
+def _area_words_in(catalog: Catalog, said: str) -> bool:
+    """Whether the text holds a word of some area's name (an area named only in part, or misspelt)."""
+    words = _words(said) - AREA_LIGHTS_WORDS
+    return catalog.home is not None and any(words & _area_words(a) for a in catalog.home.areas)
+
+
+def temperature_step(text: str) -> float | None:
+    """Degrees a relative request moves a setpoint ("3 degrees warmer" → 3, "a bit cooler" → -1), else None."""
+    said = text.lower()
+    for pattern in RELATIVE_TEMPERATURE:
+        match = pattern.search(said)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        amount = groups.get("n") or groups.get("n2") or "1"
+        step = float(amount.replace(",", "."))
+        return step if match.group("dir") in UP_WORDS else -step
+    return None
+
+
+def brightness_step(text: str) -> int | None:
+    """Percent a relative light request moves brightness ("dim the lamp" → -10, "brighter by 30%" → 30), else None."""
+    said = text.lower()
+    if ABSOLUTE_LEVEL.search(said) or re.search(r"\b(?:off|out)\b", said):
+        return None
+    down, up = DIMMER.search(said), BRIGHTER.search(said)
+    if bool(down) == bool(up):
+        return None
+    by = BRIGHTNESS_BY.search(said)
+    step = int(by.group("n")) if by else BRIGHTNESS_STEP
+    return -step if down else step
+
+
+POSITION_ARG = "position"
+HALFWAY = re.compile(r"\b(?:halfway|half way|half open|half closed|half)\b")
+TO_PERCENT = re.compile(r"\b(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)")
+
+
+def cover_position(text: str) -> int | None:
+    """The position a cover request names ("halfway" → 50, "open the blind to 40 percent" → 40), else None."""
+    said = text.lower()
+    if re.search(r"\b(?:tilt|tilted|slats?)\b", said):
+        return None
+    if (match := TO_PERCENT.search(said)) is not None:
+        return int(match.group("n"))
+    return 50 if HALFWAY.search(said) else None
+
+
+def value_pins(
+    text: str,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Argument values the words fix for the candidates, by function key (for build_grammar's `pins`)."""
+    pins: dict[str, dict[str, Any]] = {}
+    degrees = temperature_step(text)
+    if degrees is not None:
+        pins.update(temperature_pins(degrees, functions, catalog, states))
+    position = cover_position(text)
+    if position is not None:
+        for fn in functions:
+            arg = fn.arg(POSITION_ARG)
+            if arg is not None and (arg.minimum or 0) <= position <= (arg.maximum if arg.maximum is not None else 100):
+                pins.setdefault(fn.key, {})[POSITION_ARG] = position
+    percent = brightness_step(text)
+    if percent is not None:
+        for fn in functions:
+            arg = fn.arg(BRIGHTNESS_STEP_ARG)
+            if (
+                arg is not None
+                and (arg.minimum is None or arg.minimum <= percent)
+                and (arg.maximum is None or percent <= arg.maximum)
+            ):
+                pins.setdefault(fn.key, {})[BRIGHTNESS_STEP_ARG] = percent
+    return pins
+
+
+def temperature_pins(
+    step: float,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """For each candidate that sets a temperature: the target `step` degrees from the entity's current one.
+
+    Keyed by function key, for build_grammar's `pins`; an entity without a known target, or whose new target
+    falls outside the argument's range, gets no pin (the model then chooses, or answers).
+    """
+    pins: dict[str, dict[str, Any]] = {}
+    home = catalog.home
+    for fn in functions:
+        arg = fn.arg(TEMPERATURE_ARG)
+        if fn.entity_id is None or arg is None or home is None:
+            continue
+        entity = home.entity(fn.entity_id)
+        current_state: StateLike | None = (states or {}).get(fn.entity_id, entity)
+        current = current_state.attributes.get(TEMPERATURE_ARG) if current_state is not None else None
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            continue
+        value = round(float(current) + step, 1)
+        if (arg.minimum is not None and value < arg.minimum) or (arg.maximum is not None and value > arg.maximum):
+            continue
+        pins[fn.key] = {TEMPERATURE_ARG: int(value) if value.is_integer() else value}
+    return pins
+
+
+def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Candidate entities the words rule out by number: "the blind" is not "blind 2", and "blind 2" not "the blind".
+
+    Only for a pair whose names differ by a trailing number, when the request names exactly one of the two.
+    """
+    home = catalog.home
+    if home is None:
+        return set()
+    said = plain(text)
+    names: dict[str, list[str]] = {}
+    for fn in functions:
+        entity = home.entity(fn.entity_id) if fn.entity_id else None
+        if entity is not None and entity.id not in names:
+            names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
+    said_names = dict.fromkeys(names, False)
+    # Longest names first, each found span blanked, so "window" inside "window blind" does not count as said.
+    for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
+        found = re.search(rf"\b{re.escape(n)}\b(?!\s+\d)", said)
+        if found:
+            said_names[entity_id] = True
+            said = said[: found.start()] + "#" * len(n) + said[found.end() :]
+    drop: set[str] = set()
+    for base, base_names in names.items():
+        for twin, twin_names in names.items():
+            numbered = any(re.fullmatch(rf"{re.escape(b)} \d+", t) for b in base_names for t in twin_names)
+            if twin == base or not numbered or said_names[base] == said_names[twin]:
+                continue
+            drop.add(twin if said_names[base] else base)
+    return drop

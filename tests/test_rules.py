@@ -1,0 +1,237 @@
+"""What the words fix: every light of an area, setpoints relative to the current one, numbered twins.
+
+Text rules alone, then the real grammar engine on pinned values, then the shipped model on the example flat.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from homefc.actuator import VirtualActuator
+from homefc.assistant import Assistant
+from homefc.catalog import Catalog, build_catalog
+from homefc.config import Settings
+from homefc.conversation import Conversation
+from homefc.domains import DomainSpec
+from homefc.engine import Engine
+from homefc.factory import assistant_factory
+from homefc.grammar import build_grammar
+from homefc.home import Home, home_from_data
+from homefc.rules import (
+    area_lights,
+    brightness_step,
+    cover_position,
+    numbered_twins,
+    temperature_pins,
+    temperature_step,
+    value_pins,
+)
+from homefc.virtual_home import VirtualHome
+
+
+def _ids(found: object) -> list[str]:
+    assert found is not None
+    return sorted(f.entity_id or "" for f in found.functions)  # type: ignore[attr-defined]
+
+
+def test_area_lights_are_every_light_of_the_named_area(flat_catalog: Catalog) -> None:
+    found = area_lights("turn off the kitchen lights", flat_catalog)
+    assert found is not None and found.service == "light.turn_off"
+    assert _ids(found) == ["light.kitchen_ceiling", "light.kitchen_counter"]
+    assert _ids(area_lights("bedroom lights on please", flat_catalog)) == [
+        "light.bedroom_ceiling",
+        "light.bedside_lamp_left",
+        "light.bedside_lamp_right",
+    ]
+    assert area_lights("lights out in the office", flat_catalog).service == "light.turn_off"  # type: ignore[union-attr]
+
+
+def test_area_lights_use_the_speakers_area_only_where_no_area_is_named(flat_catalog: Catalog) -> None:
+    assert _ids(area_lights("turn on the lights", flat_catalog, "office")) == [
+        "light.desk_lamp",
+        "light.office_ceiling",
+    ]
+    assert _ids(area_lights("lights off in here", flat_catalog, "office")) == [
+        "light.desk_lamp",
+        "light.office_ceiling",
+    ]
+    assert _ids(area_lights("turn on the hall lights", flat_catalog, "office")) == ["light.hall_ceiling"]
+    assert area_lights("turn on the lights", flat_catalog) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are the kitchen lights on?",  # a question
+        "dim the kitchen lights",  # a level, not on/off
+        "turn on the kitchen lights to 40%",
+        "turn the kitchen ceiling lights off",  # a narrower noun: the model decides
+        "turn the kitchen lights on and off",
+        "turn on the balcony lights",  # the name of one light ("balcony lights" is an alias)
+        "turn on the garage lights",  # no such area
+        "turn off the kitchen light",  # one light, not all of them
+    ],
+)
+def test_area_lights_leave_everything_else_to_the_model(flat_catalog: Catalog, text: str) -> None:
+    assert area_lights(text, flat_catalog, "kitchen") is None
+
+
+def test_all_overrides_a_light_named_like_the_area(flat_catalog: Catalog) -> None:
+    assert _ids(area_lights("turn on all the balcony lights", flat_catalog)) == ["light.balcony_string_lights"]
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("make the office radiator 3 degrees warmer", 3),
+        ("a bit cooler in the bedroom please", -1),
+        ("make it warmer", 1),
+        ("bedroom 2.5 degrees colder", -2.5),
+        ("warmer by 2 degrees in the kitchen", 2),
+        ("turn the heating up 2 degrees", 2),
+        ("turn the heating down by 1 degree", -1),
+        ("lower the thermostat by 1,5 degrees", -1.5),
+        ("raise the bathroom heating by 2 degrees", 2),
+        ("set the heating to 21 degrees", None),
+        ("turn the heating up to 23", None),
+        ("turn on the heating", None),
+    ],
+)
+def test_temperature_steps(text: str, step: float | None) -> None:
+    assert temperature_step(text) == step
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("dim the desk lamp", -10),
+        ("make the sofa lamp brighter", 10),
+        ("the kitchen light is too bright", -10),
+        ("make the desk lamp brighter by 30%", 30),
+        ("raise the hall light by 20 percent", 20),
+        ("dim the hall light by 25 percent", -25),
+        ("dim the desk lamp to 40%", None),
+        ("turn off the desk lamp", None),
+        ("set the desk lamp to full", None),
+    ],
+)
+def test_brightness_steps(text: str, step: int | None) -> None:
+    assert brightness_step(text) == step
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("open the bedroom blind halfway", 50),
+        ("close the lounge blind half way", 50),
+        ("put Mia's curtains at 30 percent", 30),
+        ("open the awning to 70%", 70),
+        ("tilt the blind to 30%", None),  # the slats: set_cover_tilt_position stays the model's choice
+        ("set the blind slats to 40 percent", None),
+        ("open the blind", None),
+    ],
+)
+def test_cover_positions(text: str, position: int | None) -> None:
+    assert cover_position(text) == position
+
+
+def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
+    fns = [f for f in flat_catalog.functions if f.tool == "climate.set_temperature"]
+    live = {"climate.office": VirtualHome(flat_catalog.home, flat_catalog.domains).states["climate.office"]}  # type: ignore[arg-type]
+    live["climate.office"].attributes["temperature"] = 20
+    pins = temperature_pins(2, fns, flat_catalog, live)
+    assert pins["climate.set_temperature:climate.office"] == {"temperature": 22}
+    assert pins["climate.set_temperature:climate.bathroom"] == {"temperature": 25}  # 23 in the inventory
+    assert temperature_pins(40, fns, flat_catalog) == {}  # above every radiator's range: no pin, no invented value
+    grammar = build_grammar(fns, pins=pins).text
+
+    def call(entity: str, value: float) -> str:
+        args = {"entity_id": entity, "temperature": value}
+        return json.dumps({"name": "climate.set_temperature", "arguments": args})
+
+    assert engine.grammar_accepts(grammar, call("climate.office", 22))
+    assert not engine.grammar_accepts(grammar, call("climate.office", 21))
+    assert not engine.grammar_accepts(grammar, call("climate.office", 22.5))
+    assert engine.grammar_accepts(grammar, call("climate.bathroom", 25))
+
+
+def test_a_pinned_brightness_step_is_required_only_of_lights(flat_catalog: Catalog, engine: Engine) -> None:
+    fns = [f for f in flat_catalog.functions if f.entity_id in ("light.desk_lamp", "media_player.living_room_tv")]
+    pins = value_pins("dim the desk lamp", fns, flat_catalog)
+    assert pins == {"light.turn_on:light.desk_lamp": {"brightness_step_pct": -10}}
+    grammar = build_grammar(fns, pins=pins).text
+    on = {"name": "light.turn_on", "arguments": {"entity_id": "light.desk_lamp"}}
+    assert not engine.grammar_accepts(grammar, json.dumps(on))
+    on["arguments"]["brightness_step_pct"] = -10  # type: ignore[index]
+    assert engine.grammar_accepts(grammar, json.dumps(on))
+    off = {"name": "light.turn_off", "arguments": {"entity_id": "light.desk_lamp"}}
+    assert engine.grammar_accepts(grammar, json.dumps(off))
+
+
+@pytest.fixture(scope="module")
+def twins(domains: dict[str, DomainSpec]) -> Catalog:
+    entities = [
+        {"id": "cover.blind", "name": "Living room blind", "area": "living_room"},
+        {"id": "cover.blind_2", "name": "Living room blind 2", "area": "living_room"},
+        {"id": "binary_sensor.window", "name": "Living room window", "area": "living_room"},
+        {"id": "binary_sensor.window_2", "name": "Living room window 2", "area": "living_room"},
+        {"id": "cover.window_blind", "name": "Living room window blind", "area": "living_room"},
+    ]
+    home = home_from_data({"areas": [{"id": "living_room", "name": "Living room"}], "entities": entities})
+    return build_catalog(home, domains)
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("close the living room blind", {"cover.blind_2"}),
+        ("close the living room blind 2", {"cover.blind"}),
+        ("close the living room blind and the living room blind 2", set()),
+        ("close the blinds", set()),
+        # "window" inside "window blind" is not a mention of the window sensor: its twin stays.
+        ("close the living room window blind", set()),
+        ("is the living room window open?", {"binary_sensor.window_2"}),
+    ],
+)
+def test_numbered_twins(twins: Catalog, text: str, dropped: set[str]) -> None:
+    assert numbered_twins(text, twins.functions, twins) == dropped
+
+
+@pytest.fixture(scope="module")
+def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
+    return assistant_factory(Settings(), domains)(flat_catalog)
+
+
+def _talk(tuned: Assistant, flat: Home, domains: dict[str, DomainSpec], area: str | None = None) -> tuple:
+    home = VirtualHome(flat, domains)
+    return Conversation(tuned, VirtualActuator(home, tuned.catalog), context_area=area), home
+
+
+def test_area_lights_act_on_every_light_without_a_model_pass(
+    tuned: Assistant, flat: Home, domains: dict[str, DomainSpec]
+) -> None:
+    conv, home = _talk(tuned, flat, domains, "bedroom")
+    lights = ["light.bedroom_ceiling", "light.bedside_lamp_left", "light.bedside_lamp_right"]
+    home.setup({e: {"state": "on"} for e in lights})
+    reply = conv.say("turn off the lights")
+    assert all(home.states[e].state == "off" for e in lights), reply.text
+    result = reply.steps[-1].result
+    assert result.stats == {"rule_calls": 3} and not result.candidates
+
+
+def test_a_relative_temperature_is_the_current_target_plus_the_step(
+    tuned: Assistant, flat: Home, domains: dict[str, DomainSpec]
+) -> None:
+    conv, home = _talk(tuned, flat, domains)
+    home.setup({"climate.office": {"attributes": {"temperature": 20.5}}})
+    reply = conv.say("make the office radiator 2 degrees warmer")
+    assert home.states["climate.office"].attributes["temperature"] == 22.5, reply.text
+    assert reply.steps[-1].result.stats["pinned_functions"] >= 1
+
+
+def test_rules_can_be_switched_off(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> None:
+    plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
+    result = plain.ask("turn off the kitchen lights")
+    assert "rule_calls" not in result.stats and result.stats["forward_passes"] > 0
