@@ -16,7 +16,7 @@ from homefc.grammar import build_grammar
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
-from homefc.rules import area_lights, numbered_twins, value_pins
+from homefc.rules import area_lights, narrow
 
 log = logging.getLogger(__name__)
 
@@ -193,15 +193,9 @@ class Assistant:
             return result
         result.candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
         t1 = time.perf_counter()
-        if self.rules and (ruled_out := numbered_twins(clean, [c.function for c in result.candidates], self.catalog)):
-            result.candidates = [c for c in result.candidates if c.function.entity_id not in ruled_out]
-        pins = value_pins(clean, [c.function for c in result.candidates], self.catalog, states) if self.rules else {}
-        if pins:
-            # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
-            pinned = {k.partition(":")[2] for k in pins}
-            result.candidates = [
-                c for c in result.candidates if c.function.entity_id not in pinned or c.function.key in pins
-            ]
+        pins: dict[str, dict[str, Any]] = {}
+        if self.rules:
+            result.candidates, pins = narrow(clean, result.candidates, self.catalog, states)
         functions = [c.function for c in result.candidates]
         grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins)
         t2 = time.perf_counter()

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from homefc.catalog import Catalog, Function
+from homefc.domains import ArgSchema
 from homefc.home import Area
 from homefc.prompt import StateLike
 from homefc.references import find_area, plain
+from homefc.retrieval import Candidate
 
 AREA_LIGHTS_WORDS = frozenset(
     [
@@ -189,23 +191,19 @@ def value_pins(
     degrees = temperature_step(text)
     if degrees is not None:
         pins.update(temperature_pins(degrees, functions, catalog, states))
-    position = cover_position(text)
-    if position is not None:
+    for name, value in ((POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))):
+        if value is None:
+            continue
         for fn in functions:
-            arg = fn.arg(POSITION_ARG)
-            if arg is not None and (arg.minimum or 0) <= position <= (arg.maximum if arg.maximum is not None else 100):
-                pins.setdefault(fn.key, {})[POSITION_ARG] = position
-    percent = brightness_step(text)
-    if percent is not None:
-        for fn in functions:
-            arg = fn.arg(BRIGHTNESS_STEP_ARG)
-            if (
-                arg is not None
-                and (arg.minimum is None or arg.minimum <= percent)
-                and (arg.maximum is None or percent <= arg.maximum)
-            ):
-                pins.setdefault(fn.key, {})[BRIGHTNESS_STEP_ARG] = percent
+            arg = fn.arg(name)
+            # Entity services only: a plain tool's "position" is not a cover's.
+            if fn.entity_id and arg is not None and _within(arg, value):
+                pins.setdefault(fn.key, {})[name] = value
     return pins
+
+
+def _within(arg: ArgSchema, value: float) -> bool:
+    return (arg.minimum is None or arg.minimum <= value) and (arg.maximum is None or value <= arg.maximum)
 
 
 def temperature_pins(
@@ -231,7 +229,7 @@ def temperature_pins(
         if isinstance(current, bool) or not isinstance(current, int | float):
             continue
         value = round(float(current) + step, 1)
-        if (arg.minimum is not None and value < arg.minimum) or (arg.maximum is not None and value > arg.maximum):
+        if not _within(arg, value):
             continue
         pins[fn.key] = {TEMPERATURE_ARG: int(value) if value.is_integer() else value}
     return pins
@@ -266,3 +264,21 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -
                 continue
             drop.add(twin if said_names[base] else base)
     return drop
+
+
+def narrow(
+    text: str,
+    candidates: Sequence[Candidate],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+) -> tuple[list[Candidate], dict[str, dict[str, Any]]]:
+    """The candidates left once the words have ruled some out, and the values they pin (the run time's and the
+    training data's one path from retrieval to prompt and grammar)."""
+    ruled_out = numbered_twins(text, [c.function for c in candidates], catalog)
+    kept = [c for c in candidates if c.function.entity_id not in ruled_out]
+    pins = value_pins(text, [c.function for c in kept], catalog, states)
+    if pins:
+        # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
+        pinned = {key.partition(":")[2] for key in pins}
+        kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
+    return kept, pins

@@ -26,6 +26,8 @@ class DataConfig:
     prompt_style: PromptStyle = "compact"
     """How the prompt writes candidate functions (homefc.prompt.PromptStyle); the model's manifest profile must
     match: 'compact' → profile compact, 'full' → profile tuned."""
+    rules: bool = True
+    """Narrow candidates and pin values by homefc.rules, as the runtime does unless `--no-rules`."""
     keep_miss_fraction: float = 0.3
     """Share of retrieval misses kept (their target is a 'not found' answer)."""
     seed: int = 1234
@@ -52,9 +54,9 @@ class TrainConfig:
     """Peak learning rate (cosine decay after warm-up)."""
     warmup_fraction: float = 0.05
     """Share of steps spent warming up."""
-    epochs: float = 1.0
+    epochs: float = 1.5
     """Passes over the data."""
-    max_steps: int | None = 400
+    max_steps: int | None = 600
     """Cap on optimiser steps (keeps the default recipe within an hour on 2 CPU cores)."""
     batch_size: int = 8
     """Examples per optimiser step."""

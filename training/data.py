@@ -25,6 +25,7 @@ from homefc.home import BUNDLED_HOMES, Home, load_home
 from homefc.homegen import generate_home
 from homefc.prompt import request_content
 from homefc.retrieval import Embedder, Retriever
+from homefc.rules import narrow
 from training.config import DataConfig
 from training.decontam import normalise
 from training.requests import Request, RequestMaker, load_templates
@@ -116,6 +117,9 @@ class _Collector:
                 self.dropped["evaluation sentence"] += 1
                 continue
             cands = retriever.retrieve(request.text, k=cfg.top_k, context_area=request.context_area)
+            pins: dict[str, dict[str, Any]] = {}
+            if cfg.rules:
+                cands, pins = narrow(request.text, cands, catalog)
             fns = [c.function for c in cands]
             keys = {f.key for f in fns}
             miss = bool({_needed_key(c) for c in request.calls} - keys)
@@ -131,7 +135,7 @@ class _Collector:
                     kind=request.kind + "+miss",
                 )
             target = target_text(request)
-            grammar = build_grammar(fns, max_calls=cfg.max_calls).text
+            grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins).text
             parsed = parse_output(target, catalog, fns)
             if not parsed.ok or not self.engine.grammar_accepts(grammar, target):
                 self.dropped["rejected by grammar or schema"] += 1
