@@ -56,18 +56,15 @@ AREA_LIGHTS_WORDS = frozenset(
 "are" of a question) means the request is about something narrower, and the model decides."""
 HERE = re.compile(r"\b(?:here|this room)\b")
 
+DEGREES = r"(?:degrees?|°\s*c?|deg)"
+AMOUNT = r"\d+(?:[.,]5)?"
 RELATIVE_TEMPERATURE = (
     re.compile(
-        r"\b(?:(?:by\s+)?(?P<n>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\s+)?(?:a\s+(?:bit|little|touch)\s+|slightly\s+)?"
-        r"(?P<dir>warmer|hotter|cooler|colder)\b(?:\s+by\s+(?P<n2>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\b)?"
+        rf"\b(?:(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\s+)?(?:a\s+(?:bit|little|touch)\s+|slightly\s+)?"
+        rf"(?P<dir>warmer|hotter|cooler|colder)\b(?:\s+by\s+(?P<n2>{AMOUNT})\s*{DEGREES}\b)?"
     ),
-    re.compile(
-        r"\b(?:turn|put|bring|set)\b.*?\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>\d+(?:[.,]5)?)\s*(?:degrees?|°\s*c?|deg)\b"
-    ),
-    re.compile(
-        r"\b(?P<dir>raise|lower|increase|decrease|reduce|bump|drop)\b.*?\bby\s+(?P<n>\d+(?:[.,]5)?)\s*"
-        r"(?:degrees?|°\s*c?|deg)\b"
-    ),
+    re.compile(rf"\b(?:turn|put|bring|set)\b.*?\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\b"),
+    re.compile(rf"\b(?P<dir>raise|lower|increase|decrease|reduce|bump|drop)\b.*?\bby\s+(?P<n>{AMOUNT})\s*{DEGREES}\b"),
 )
 UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
 TEMPERATURE_ARG = "temperature"
@@ -100,7 +97,7 @@ def area_lights(text: str, catalog: Catalog, context_area: str | None = None) ->
     """
     home = catalog.home
     said = plain(text)
-    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or text.rstrip().endswith("?"):
+    if home is None or not _plural(said) or text.rstrip().endswith("?"):
         return None
     on, off = re.search(r"\bon\b", said), re.search(r"\b(?:off|out|kill)\b", said)
     if bool(on) == bool(off):
@@ -108,10 +105,10 @@ def area_lights(text: str, catalog: Catalog, context_area: str | None = None) ->
     area = find_area(catalog, said)
     if area is None and context_area and (HERE.search(said) or not _area_words_in(catalog, said)):
         area = home.area(context_area)
-    if area is None or _words(said) - AREA_LIGHTS_WORDS - _area_words(area):
+    said_words = _words(said)
+    if area is None or said_words - AREA_LIGHTS_WORDS - _area_words(area):
         return None
     lights = [e for e in home.entities if e.domain == "light" and e.area == area.id]
-    said_words = _words(said)
     named = [e for e in lights for n in [e.name, *e.aliases] if _plural(n) and _words(n.lower()) <= said_words]
     if named and not re.search(r"\b(?:all|every)\b", said):
         return None
