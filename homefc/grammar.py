@@ -205,18 +205,18 @@ def build_grammar(
     groups = functions_by_tool(functions)
     for t, (tool, fns) in enumerate(groups.items()):
         head = literal(f'{{"name": {json.dumps(tool)}, "arguments": {{')
-        by_args: dict[tuple[tuple[ArgSchema, ...], str], list[str]] = {}
+        by_args: dict[tuple[tuple[ArgSchema, ...], tuple[tuple[str, Any], ...]], list[str]] = {}
         plain: list[Function] = []
         for fn in fns:
             if fn.entity_id is None:
                 plain.append(fn)
             else:
-                pinned = json.dumps(pins.get(fn.key, {}), sort_keys=True)
+                pinned = tuple(sorted(pins.get(fn.key, {}).items()))
                 by_args.setdefault((fn.args, pinned), []).append(fn.entity_id)
         bodies: list[str] = []
         for (args, pinned), entities in by_args.items():
             ents = " | ".join(json_literal(e) for e in entities)
-            rest = _args_after_first(args, json.loads(pinned))
+            rest = _args_after_first(args, dict(pinned))
             bodies.append(f"{literal(json.dumps(ENTITY_ARG) + ': ')} ({ents}) {rest}".strip())
         for fn in plain:
             bodies.append(_args_from_start(fn.args))

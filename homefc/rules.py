@@ -216,9 +216,11 @@ def temperature_pins(
     """
     pins: dict[str, dict[str, Any]] = {}
     home = catalog.home
+    if home is None:
+        return pins
     for fn in functions:
         arg = fn.arg(TEMPERATURE_ARG)
-        if fn.entity_id is None or arg is None or home is None:
+        if fn.entity_id is None or arg is None:
             continue
         entity = home.entity(fn.entity_id)
         current_state: StateLike | None = (states or {}).get(fn.entity_id, entity)
@@ -256,7 +258,7 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -
     drop: set[str] = set()
     for base, base_names in names.items():
         for twin, twin_names in names.items():
-            numbered = any(re.fullmatch(rf"{re.escape(b)} \d+", t) for b in base_names for t in twin_names)
+            numbered = any(t.startswith(b + " ") and t[len(b) + 1 :].isdigit() for b in base_names for t in twin_names)
             if twin == base or not numbered or said_names[base] == said_names[twin]:
                 continue
             drop.add(twin if said_names[base] else base)
@@ -276,6 +278,6 @@ def narrow(
     pins = value_pins(text, [c.function for c in kept], catalog, states)
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
-        pinned = {key.partition(":")[2] for key in pins}
+        pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
     return kept, pins
