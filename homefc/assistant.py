@@ -7,15 +7,17 @@ import re
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from homefc.calls import Call, parse_output
-from homefc.catalog import ENTITY_ARG, Catalog
-from homefc.engine import Engine
+from homefc.catalog import ENTITY_ARG, Catalog, Function
+from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
+from homefc.rounds import RoundFrame, round_frame
 from homefc.rules import area_lights, narrow
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,12 @@ class AskResult:
     """Time split."""
     stats: dict[str, int] = field(default_factory=dict)
     """Token counts: prompt, cached, forward passes, sampled, forced."""
+    content: str = ""
+    """The user turn the model saw (candidates and request); empty when no model pass ran."""
+    pins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Argument values the word rules fixed, per function key."""
+    rounds: list[tuple[str, str]] = field(default_factory=list)
+    """Earlier rounds of this request: (the model's calls, the results it was given)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of the result."""
@@ -117,8 +125,11 @@ class Assistant:
         style: PromptStyle = "full",
         split: bool = True,
         rules: bool = True,
+        rounds: bool = False,
     ) -> None:
         self.catalog = catalog
+        self.rounds = rounds
+        """The model was trained on follow-up rounds (homefc.rounds): reads made to act are fed back to it."""
         self.split = split
         """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
         self.rules = rules
@@ -135,6 +146,7 @@ class Assistant:
         frame = chat_frame(engine.render_chat, fewshot, system)
         self._prefix = engine.tokenize(frame.head)
         self._tail = engine.tokenize(frame.tail)
+        self._frame_args = (fewshot, system)
         self.prefix_ms = engine.ensure_prefix(self._prefix)
 
     def ask(
@@ -212,10 +224,8 @@ class Assistant:
             fast_forward=self.fast_forward if fast_forward is None else fast_forward,
             backend=backend or self.backend,
         )
-        parsed = parse_output(gen.text, self.catalog, functions)
-        if parsed.ok and not gen.stopped and parsed.answer is None:
-            parsed.error = "the model's output was cut off"
-        result.calls, result.answer, result.error, result.raw = parsed.calls, parsed.answer, parsed.error, gen.text
+        result.content, result.pins = content, pins
+        self._take(result, gen, functions)
         result.timings = Timings(
             retrieve_ms=(t1 - t0) * 1000,
             grammar_ms=(t2 - t1) * 1000,
@@ -223,7 +233,62 @@ class Assistant:
             decode_ms=gen.decode_ms,
             total_ms=(time.perf_counter() - start) * 1000,
         )
-        result.stats = {
+        result.stats = self._stats(gen, len(grammar.text), len(pins))
+        return result
+
+    def follow_up(self, first: AskResult, results: str) -> AskResult:
+        """Another model pass on the same request, given what its calls returned: further calls, or none.
+
+        `results` is the results turn (homefc.rounds.results_text). The reply holds this round's calls only; an
+        empty output (the grammar admits it here) means the request needs nothing more.
+        """
+        start = time.perf_counter()
+        functions = [c.function for c in first.candidates]
+        rounds = [*first.rounds, (first.raw, results)]
+        result = AskResult(first.text, candidates=first.candidates, content=first.content, pins=first.pins)
+        result.rounds = rounds
+        grammar = build_grammar(functions, max_calls=self.max_calls, pins=first.pins, allow_done=True)
+        gen = self.engine.generate(
+            self._prefix,
+            self.follow_up_tokens(first.content, rounds),
+            grammar.text,
+            max_tokens=self.max_tokens,
+            fast_forward=self.fast_forward,
+            backend=self.backend,
+            keep_suffix=True,
+        )
+        self._take(result, gen, functions)
+        if not gen.text.strip():
+            result.error = None
+        result.timings = Timings(
+            prefill_ms=gen.prefill_ms, decode_ms=gen.decode_ms, total_ms=(time.perf_counter() - start) * 1000
+        )
+        result.stats = self._stats(gen, len(grammar.text), len(first.pins))
+        return result
+
+    @cached_property
+    def round_frame(self) -> RoundFrame:
+        """The chat template around a follow-up round, rendered on first use (most requests never need it)."""
+        return round_frame(self.engine.render_chat, *self._frame_args)
+
+    def follow_up_tokens(self, content: str, rounds: list[tuple[str, str]]) -> list[int]:
+        """The prompt after the cached prefix for a follow-up: the request, then each round's calls and results."""
+        tokens = self.engine.tokenize_plain(content) + self._tail
+        for reply, shown in rounds:
+            tokens += self.engine.tokenize_plain(reply) + self.engine.tokenize(self.round_frame.after_reply)
+            tokens += self.engine.tokenize_plain(shown) + self.engine.tokenize(self.round_frame.after_result)
+        return tokens
+
+    def _take(self, result: AskResult, gen: Generation, functions: list[Function]) -> None:
+        """Parse a generation into the result's calls, answer or error."""
+        parsed = parse_output(gen.text, self.catalog, functions)
+        if parsed.ok and not gen.stopped and parsed.answer is None:
+            parsed.error = "the model's output was cut off"
+        result.calls, result.answer, result.error, result.raw = parsed.calls, parsed.answer, parsed.error, gen.text
+
+    @staticmethod
+    def _stats(gen: Generation, grammar_bytes: int, pinned: int) -> dict[str, int]:
+        return {
             "prompt_tokens": gen.prompt_tokens,
             "cached_tokens": gen.cached_tokens,
             "forward_passes": gen.forward_passes,
@@ -231,10 +296,9 @@ class Assistant:
             "forced_tokens": gen.forced_tokens,
             "output_tokens": len(gen.tokens),
             "mask_us_per_token": round(gen.mask_ms * 1000 / max(1, len(gen.tokens))),
-            "grammar_bytes": len(grammar.text),
-            "pinned_functions": len(pins),
+            "grammar_bytes": grammar_bytes,
+            "pinned_functions": pinned,
         }
-        return result
 
 
 def _merge(result: AskResult, parts: list[AskResult]) -> None:

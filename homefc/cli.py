@@ -45,6 +45,13 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         help="leave area-wide light requests and relative setpoints to the model (default: computed)",
     )
     p.add_argument(
+        "--follow-up",
+        dest="follow_up",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="feed read results back to the model for another round (default: when the model was trained for it)",
+    )
+    p.add_argument(
         "--runtime-lora",
         dest="merge_adapter",
         action="store_false",
@@ -158,6 +165,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         fast_forward=args.fast_forward,
         split_clauses=args.split_clauses,
         rules=args.rules,
+        follow_up=args.follow_up,
         merge_adapter=args.merge_adapter,
     )
 

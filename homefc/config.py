@@ -81,6 +81,9 @@ class Settings(BaseModel):
     """Ask once per clause of a several-action request ("close the blind, then play the radio")."""
     rules: bool = True
     """Compute what the words fix (homefc/rules.py): every light of an area, a setpoint relative to the current one."""
+    follow_up: bool | None = None
+    """Feed read results back to the model for another round (homefc/rounds.py); None: when the model was trained
+    for it (the manifest's `rounds`)."""
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     """Which calls may change the home: read-only unless `[policy] allow_writes` says otherwise."""
     audit_log: Path | None = None

@@ -36,6 +36,7 @@ from homefc.references import (
     state_question,
     substitute,
 )
+from homefc.rounds import outcome_line, reads_only, results_text, wants_follow_up
 
 NOT_LISTED = frozenset({"sensor", "binary_sensor", "scene", "script", "button", "event", "todo", "weather"})
 """Domains left out of "what's on?" answers: their state is a reading or has no on/off meaning."""
@@ -48,7 +49,7 @@ class Step:
     """One thing the conversation did for a turn (for the call inspector)."""
 
     kind: str
-    """model, state question, repeat, condition, same as, clarified, confirmed."""
+    """model, follow-up, state question, repeat, condition, same as, clarified, confirmed."""
     text: str
     """What was asked (the request as the model saw it, or the rule's input)."""
     result: AskResult | None = None
@@ -194,7 +195,34 @@ class Conversation:
             self.pending = Pending("clarify", calls, options, resolved)
             names = [name_of(self.catalog, o) for o in options]
             return Reply(f"Which one: {join(names).replace(' and ', ' or ')}?", steps=steps, question="clarify")
+        if self.assistant.rounds and result.content and wants_follow_up(resolved, calls):
+            return self._follow(resolved, result, steps)
         return self._run(calls, resolved, steps)
+
+    def _follow(self, text: str, result: AskResult, steps: list[Step]) -> Reply:
+        """Reads made to act on ("close the garage door if it is open"): their results go back to the model,
+        whose next calls run; at most max_rounds model passes, and a call already made ends the turn."""
+        outcomes: list[Outcome] = []
+        made: set[str] = set()
+        execute_s = 0.0
+        calls = _unique(result.calls)
+        for round_no in range(1, self.max_rounds + 1):
+            new = [c for c in calls if c.render() not in made]
+            if not new:
+                break
+            start = time.perf_counter()
+            done = [self.actuator.execute(c, text=text) for c in new]
+            execute_s += time.perf_counter() - start
+            outcomes += done
+            made |= {c.render() for c in new}
+            if not reads_only(new) or round_no == self.max_rounds:
+                break
+            result = self.assistant.follow_up(result, results_text([outcome_line(o, self.catalog) for o in done]))
+            steps.append(Step("follow-up", text, result))
+            if result.error or not result.calls:
+                break
+            calls = _unique(result.calls)
+        return self._reply(outcomes, text, steps, execute_s)
 
     def _each(self, text: str, names: list[str], steps: list[Step], kind: str) -> Reply:
         outcomes: list[Outcome] = []

@@ -290,27 +290,38 @@ class Engine:
             return 0.0
         return self.set_prefix(tokens)
 
-    def _load_prompt(self, prefix: Sequence[int], suffix: Sequence[int], use_cache: bool) -> tuple[int, int]:
+    def _load_prompt(
+        self, prefix: Sequence[int], suffix: Sequence[int], use_cache: bool, keep_suffix: bool = False
+    ) -> tuple[int, int]:
         """Put prefix + suffix into the context; returns (evaluated, reused) token counts.
 
-        The cache holds one prefix: a request with another prefix makes that one the cached prefix.
+        The cache holds one prefix: a request with another prefix makes that one the cached prefix. With
+        `keep_suffix`, the part of the suffix already in the context from the last generation is kept too (a
+        follow-up round repeats its request, reply and all).
         """
-        prefix = list(prefix)
+        prefix, suffix = list(prefix), list(suffix)
         n = len(prefix)
         if not prefix and not suffix:
             raise GrammarError("empty prompt")
         if not use_cache:
             self.llm.reset()
-            self.llm.eval(prefix + list(suffix))
+            self.llm.eval(prefix + suffix)
             return n + len(suffix), 0
         hit = prefix == self._prefix and self.llm.n_tokens >= n and list(self.llm.input_ids[:n]) == prefix
-        if hit:
-            self.llm.n_tokens = n
-        else:
+        if not hit:
             self.set_prefix(prefix)
-        if suffix:
-            self.llm.eval(list(suffix))
-        return (len(suffix), n) if hit else (n + len(suffix), 0)
+            if suffix:
+                self.llm.eval(suffix)
+            return n + len(suffix), 0
+        kept = 0
+        if keep_suffix:
+            held = list(self.llm.input_ids[n : self.llm.n_tokens])
+            while kept < min(len(held), len(suffix) - 1) and held[kept] == suffix[kept]:
+                kept += 1
+        self.llm.n_tokens = n + kept
+        if suffix[kept:]:
+            self.llm.eval(suffix[kept:])
+        return len(suffix) - kept, n + kept
 
     # --- decoding -----------------------------------------------------------------------------
 
@@ -347,14 +358,18 @@ class Engine:
         use_cache: bool = True,
         fast_forward: bool = True,
         backend: str = "llguidance",
+        keep_suffix: bool = False,
     ) -> Generation:
-        """Greedy decoding of prefix + suffix under a GBNF grammar, forced tokens evaluated in one batch."""
+        """Greedy decoding of prefix + suffix under a GBNF grammar, forced tokens evaluated in one batch.
+
+        `keep_suffix` reuses whatever of the suffix the context still holds from the last generation.
+        """
         total = len(prefix) + len(suffix) + max_tokens
         if total > self.n_ctx:
             raise GrammarError(f"prompt of {len(prefix) + len(suffix)} tokens does not fit the context of {self.n_ctx}")
         grammar_state = self.constraint(grammar, backend)
         t0 = time.perf_counter()
-        evaluated, reused = self._load_prompt(prefix, suffix, use_cache)
+        evaluated, reused = self._load_prompt(prefix, suffix, use_cache, keep_suffix)
         t1 = time.perf_counter()
         out: list[int] = []
         forward = sampled = forced = 0

@@ -79,6 +79,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
             style="compact" if choice.profile == "compact" else "full",
             split=settings.split_clauses,
             rules=settings.rules,
+            rounds=choice.rounds if settings.follow_up is None else settings.follow_up,
         )
 
     return make

@@ -191,8 +191,11 @@ def build_grammar(
     max_calls: int = 4,
     allow_answer: bool = True,
     pins: Mapping[str, Mapping[str, Any]] | None = None,
+    allow_done: bool = False,
 ) -> Grammar:
     """Grammar admitting one call, a JSON list of up to max_calls calls, or (optionally) an answer.
+
+    `allow_done` also admits the empty output: a follow-up round (homefc.rounds) that needs no further call.
 
     `pins` fixes argument values per function key (homefc.rules: a relative setpoint worked out from the current
     one): the function then admits exactly that value, and always writes it.
@@ -232,6 +235,8 @@ def build_grammar(
             top.append(f'"[" call (", " call){{1,{max_calls - 1}}} "]"')
     if allow_answer:
         top.append("answer")
+    if allow_done:
+        top.append('""')
     text = "root ::= " + " | ".join(top) + "\n" + "\n".join(rules) + "\n\n" + static_rules()
     return Grammar(
         text=text,

@@ -92,6 +92,8 @@ class ModelChoice:
     """GGUF LoRA adapter applied at load time, if any."""
     profile: str
     """Prompt profile: 'fewshot', 'tuned' or 'compact' (see Settings.prompt_profile)."""
+    rounds: bool = False
+    """Trained on follow-up rounds (homefc.rounds): the manifest's `rounds: true`."""
 
 
 def _manifest() -> dict[str, Any]:
@@ -120,7 +122,8 @@ def resolve_model(spec: str | None, adapter: Path | None = None, profile: str | 
     else:
         base = MODELS_DIR / base_spec
     shipped = MODELS_DIR / entry["adapter"] if entry.get("adapter") else None
-    return ModelChoice(name, base, adapter or shipped, profile or str(entry.get("profile", "fewshot")))
+    rounds = bool(entry.get("rounds", False)) and adapter is None
+    return ModelChoice(name, base, adapter or shipped, profile or str(entry.get("profile", "fewshot")), rounds)
 
 
 def state_dir() -> Path:

@@ -57,6 +57,11 @@ class SharedAssistant:
         with self._slot.lock:
             return self._slot.assistant.ask(text, **kwargs)
 
+    def follow_up(self, first: AskResult, results: str) -> AskResult:
+        """A follow-up round (homefc.rounds), waiting like `ask`: the model runs one request at a time."""
+        with self._slot.lock:
+            return self._slot.assistant.follow_up(first, results)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._slot.assistant, name)
 

@@ -18,6 +18,9 @@ def inspect(reply: Reply) -> Text:
         result = step.result
         if result is None:
             continue
+        if result.rounds:
+            out.append("  given: ", style="dim")
+            out.append(f"{result.rounds[-1][1]}\n")
         cands = ", ".join(f"{c.function.key} {c.score:.2f}" for c in result.candidates[:SHOWN_CANDIDATES])
         out.append("  candidates: ", style="dim")
         out.append(f"{cands or 'none'}\n")
@@ -31,6 +34,8 @@ def inspect(reply: Reply) -> Text:
             out.append(f"  unusable output: {result.error}\n", style="red")
         elif result.answer is not None and not result.calls:
             out.append(f"  answer: {result.answer}\n")
+        elif result.rounds and not result.calls:
+            out.append("  nothing more to do\n")
     for outcome in reply.outcomes:
         style = "green" if outcome.ok else "yellow" if outcome.status == "needs_confirmation" else "red"
         out.append(f"{outcome.call.render()}\n", style="bold")
