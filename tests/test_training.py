@@ -18,6 +18,7 @@ from homefc.eval.cases import load_case_file
 from homefc.grammar import build_grammar
 from homefc.resources import BUNDLED_EVAL
 from homefc.retrieval import Retriever, SentenceEmbedder
+from homefc.virtual_home import EntityState
 from training.codec import Codec, resolve_base
 from training.config import RECIPES, DataConfig
 from training.data import Example, _Collector, build_examples, training_homes, write_examples
@@ -82,6 +83,30 @@ def test_an_excluded_sentence_never_becomes_an_example_whatever_its_case_and_pun
     assert col.dropped["evaluation sentence"] == 3 * 20
 
 
+def test_a_read_first_request_gives_the_read_and_its_follow_up(
+    engine: Engine, embedder: SentenceEmbedder, flat_catalog: Catalog, domains: dict[str, DomainSpec]
+) -> None:
+    """Two examples per request: request → read; request + read + results → the action, or nothing."""
+    read = {"name": "cover.get_state", "arguments": {"entity_id": "cover.living_room_blind"}}
+    close = {"name": "cover.close_cover", "arguments": {"entity_id": "cover.living_room_blind"}}
+    results = '{"entity_id": "cover.living_room_blind", "state": "open"}'
+    acts = Request("close the lounge blind if it's open", "nested", [read], results=results, then=[close])
+    closed = {"cover.living_room_blind": EntityState("closed", {"current_position": 0})}
+    shut = results.replace("open", "closed")
+    ends = Request("shut the lounge blind if it is open", "nested", [read], results=shut, states=closed)
+    col = _Collector(TINY, engine, random.Random(0))
+    retriever = Retriever(flat_catalog, embedder, domains)
+    for request in (acts, ends):
+        col.collect("flat", flat_catalog, retriever, lambda r=request: r, 1)
+    first, act, again, done = col.examples
+    assert json.loads(first.target) == read and not first.rounds
+    assert json.loads(act.target) == close and act.rounds == [[first.target, results]]
+    assert done.target == "" and done.rounds[0][1].endswith('"closed"}') and done.kind == "+done"
+    assert act.content == first.content and json.loads(again.target) == read
+    assert 'window blind", open, position 100:' in act.content
+    assert 'window blind", closed, position 0:' in done.content
+
+
 def test_every_target_passes_the_runtime_grammar(
     tiny_data: tuple[list[Example], dict[str, Any], list[str]], engine: Engine, domains: dict[str, DomainSpec]
 ) -> None:
@@ -93,7 +118,8 @@ def test_every_target_passes_the_runtime_grammar(
         catalog = catalogs[ex.home]
         fns = [catalog.get(*k.split(":", 1)) if ":" in k else catalog.get(k) for k in ex.candidates]
         assert all(fns)
-        assert engine.grammar_accepts(build_grammar(fns).text, ex.target), ex.target  # type: ignore[arg-type]
+        grammar = build_grammar(fns, allow_done=bool(ex.rounds)).text  # type: ignore[arg-type]
+        assert engine.grammar_accepts(grammar, ex.target), ex.target
         assert ex.content.startswith("Functions:\n") and ex.content.endswith(f"Request: {ex.text}")
     assert sum(card["categories"].values()) == len(examples)
 
@@ -133,7 +159,7 @@ def test_tiny_run_trains_exports_and_loads_in_llama_cpp(
     checks = verify_export(
         base,
         tmp_path / "adapter",
-        [(e.content, e.target) for e in examples[:2]],
+        [(e.content, e.target, e.rounds) for e in examples[:2]],
         {"lora": (base, gguf), "q8_0": (merged, None)},
         max_new=24,
     )

@@ -56,7 +56,7 @@ def _export(recipe: Recipe, out: Path, samples: int, merged: list[str]) -> None:
     for qtype in merged:
         exports[qtype] = (export_merged_gguf(out / "adapter", base, out / f"{recipe.name}.{qtype}.gguf", qtype), None)
     examples = read_examples(out / "data.jsonl")[-samples:]
-    checks = verify_export(base, out / "adapter", [(e.content, e.target) for e in examples], exports)
+    checks = verify_export(base, out / "adapter", [(e.content, e.target, e.rounds) for e in examples], exports)
     (out / "export_check.json").write_text(json.dumps(checks, indent=1) + "\n", encoding="utf-8")
     for label, check in checks.items():
         size = Path(check["file"]).stat().st_size / 1e6

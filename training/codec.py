@@ -9,6 +9,7 @@ from typing import Any
 from homefc.engine import Engine
 from homefc.prompt import TUNED_SYSTEM_PROMPT, ChatFrame, chat_frame
 from homefc.resources import default_model_path, package_model_path
+from homefc.rounds import RoundFrame, round_frame
 
 
 def resolve_base(base: str) -> Path:
@@ -34,13 +35,17 @@ class Codec:
     """Hugging Face tokenizer when the base is a model directory."""
     eos: int = 0
     """End-of-turn token id."""
+    rounds_frame: RoundFrame | None = None
+    """Chat-template text around a follow-up round (homefc.rounds), as the run time renders it."""
 
     @classmethod
     def for_base(cls, base: Path) -> Codec:
         """A codec for a GGUF file (llama.cpp tokenisation, as at run time) or an HF directory."""
         if base.is_file():
             engine = Engine(base, n_ctx=512)
-            return cls(chat_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT), engine, eos=engine.eos)
+            frame = chat_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT)
+            rounds = round_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT)
+            return cls(frame, engine, eos=engine.eos, rounds_frame=rounds)
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(str(base))
@@ -48,15 +53,24 @@ class Codec:
         def render(messages: list[dict[str, str]]) -> str:
             return str(tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
 
-        return cls(chat_frame(render, None, TUNED_SYSTEM_PROMPT), None, tok, eos=int(tok.eos_token_id))
+        frame, rounds = chat_frame(render, None, TUNED_SYSTEM_PROMPT), round_frame(render, None, TUNED_SYSTEM_PROMPT)
+        return cls(frame, None, tok, eos=int(tok.eos_token_id), rounds_frame=rounds)
 
     def _tok(self, text: str, special: bool) -> list[int]:
         if self.engine is not None:
             return self.engine.tokenize(text) if special else self.engine.tokenize_plain(text)
         return list(self.hf_tokenizer(text, add_special_tokens=False)["input_ids"])
 
-    def encode(self, content: str, target: str) -> tuple[list[int], list[int]]:
-        """(input ids, labels): the prompt as the runtime builds it, loss only on the reply and its end token."""
+    def encode(self, content: str, target: str, rounds: list[list[str]] | None = None) -> tuple[list[int], list[int]]:
+        """(input ids, labels): the prompt as the runtime builds it, loss only on the reply and its end token.
+
+        `rounds` are earlier (calls, results) rounds of a follow-up example, rendered as Assistant.follow_up does.
+        """
         prompt = self._tok(self.frame.head, True) + self._tok(content, False) + self._tok(self.frame.tail, True)
+        for reply, results in rounds or []:
+            if self.rounds_frame is None:
+                raise ValueError("this codec has no follow-up frame")
+            prompt += self._tok(reply, False) + self._tok(self.rounds_frame.after_reply, True)
+            prompt += self._tok(results, False) + self._tok(self.rounds_frame.after_result, True)
         reply = [*self._tok(target, False), self.eos]
         return prompt + reply, [-100] * len(prompt) + reply

@@ -30,6 +30,9 @@ class DataConfig:
     """Narrow candidates and pin values by homefc.rules, as the runtime does unless `--no-rules`."""
     keep_miss_fraction: float = 0.3
     """Share of retrieval misses kept (their target is a 'not found' answer)."""
+    follow_up_share: float = 0.0
+    """Weight of read-first requests (two examples each: the read, then the follow-up round of homefc.rounds)
+    beside the one-pass mix; 0 keeps the one-pass data the shipped adapter was trained on."""
     seed: int = 1234
     """Random seed."""
 
@@ -86,6 +89,8 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "default": Recipe("default", DataConfig(), TrainConfig()),
+    # The default recipe plus read-first requests and their follow-up rounds; the model needs `rounds: true`.
+    "rounds": Recipe("rounds", DataConfig(follow_up_share=0.05), TrainConfig()),
     "tiny": Recipe(
         "tiny",
         DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=6),

@@ -25,6 +25,7 @@ from homefc.home import BUNDLED_HOMES, Home, load_home
 from homefc.homegen import generate_home
 from homefc.prompt import request_content
 from homefc.retrieval import Embedder, Retriever
+from homefc.rounds import DONE
 from homefc.rules import narrow
 from training.config import DataConfig
 from training.decontam import normalise
@@ -60,6 +61,8 @@ class Example:
     """Functions retrieval offered (keys)."""
     retrieval_miss: bool
     """True when retrieval did not offer a needed function (the target is then an answer)."""
+    rounds: list[list[str]] = field(default_factory=list)
+    """Earlier rounds of a follow-up example: [the model's calls, the results it got] (homefc.rounds)."""
 
 
 def training_homes(cfg: DataConfig) -> list[tuple[str, Home]]:
@@ -72,13 +75,20 @@ def training_homes(cfg: DataConfig) -> list[tuple[str, Home]]:
     return homes
 
 
+def calls_text(calls: list[dict[str, Any]]) -> str:
+    """Calls in the exact form the grammar admits: one object, or a list of several; none is DONE."""
+    if not calls:
+        return DONE
+    if len(calls) == 1:
+        return json.dumps(calls[0], ensure_ascii=False)
+    return json.dumps(calls, ensure_ascii=False)
+
+
 def target_text(request: Request) -> str:
     """The reply in the exact form the grammar admits."""
     if request.answer is not None:
         return request.answer
-    if len(request.calls) == 1:
-        return json.dumps(request.calls[0], ensure_ascii=False)
-    return json.dumps(request.calls, ensure_ascii=False)
+    return calls_text(request.calls)
 
 
 def _needed_key(call: dict[str, Any]) -> str:
@@ -119,10 +129,13 @@ class _Collector:
             cands = retriever.retrieve(request.text, k=cfg.top_k, context_area=request.context_area)
             pins: dict[str, dict[str, Any]] = {}
             if cfg.rules:
-                cands, pins = narrow(request.text, cands, catalog)
+                cands, pins = narrow(request.text, cands, catalog, request.states or None)
             fns = [c.function for c in cands]
             keys = {f.key for f in fns}
             miss = bool({_needed_key(c) for c in request.calls} - keys)
+            if request.results is not None and (miss or {_needed_key(c) for c in request.then} - keys):
+                self.dropped["retrieval miss (read-first request)"] += 1
+                continue
             if miss:
                 if self.rng.random() > cfg.keep_miss_fraction:
                     self.dropped["retrieval miss (not kept)"] += 1
@@ -140,10 +153,36 @@ class _Collector:
             if not parsed.ok or not self.engine.grammar_accepts(grammar, target):
                 self.dropped["rejected by grammar or schema"] += 1
                 continue
-            self.seen.add((name, request.text.lower()))
+            follow: Example | None = None
             content = request_content(
-                request.text, fns, catalog, context_area=request.context_area, style=cfg.prompt_style
+                request.text,
+                fns,
+                catalog,
+                context_area=request.context_area,
+                states=request.states or None,
+                style=cfg.prompt_style,
             )
+            if request.results is not None:
+                then = calls_text(request.then)
+                grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, allow_done=True).text
+                if (then and not parse_output(then, catalog, fns).ok) or not self.engine.grammar_accepts(grammar, then):
+                    self.dropped["rejected by grammar or schema"] += 1
+                    continue
+                domains = sorted({c["name"].split(".")[0] for c in request.then}) or ["none"]
+                follow = Example(
+                    name,
+                    request.kind + ("+act" if request.then else "+done"),
+                    request.category,
+                    domains,
+                    request.text,
+                    request.context_area,
+                    content,
+                    then,
+                    sorted(keys),
+                    False,
+                    [[target, request.results]],
+                )
+            self.seen.add((name, request.text.lower()))
             self.examples.append(
                 Example(
                     name,
@@ -158,7 +197,9 @@ class _Collector:
                     miss,
                 )
             )
-            made += 1
+            if follow is not None:
+                self.examples.append(follow)
+            made += 1 + (follow is not None)
 
 
 def build_examples(
@@ -180,10 +221,12 @@ def build_examples(
     toolsets = load_toolsets() if cfg.tool_examples else []
     per_home = max(1, (cfg.examples - cfg.tool_examples) // len(homes))
     col = _Collector(cfg, engine, rng, exclude)
+    mix = (*RequestMaker.MIX, ("nested", cfg.follow_up_share)) if cfg.follow_up_share else RequestMaker.MIX
     for name, home in homes:
         catalog = build_catalog(home, domains)
         retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
-        col.collect(name, catalog, retriever, RequestMaker(home, catalog, templates, rng).draw, per_home)
+        maker = RequestMaker(home, catalog, templates, rng)
+        col.collect(name, catalog, retriever, lambda m=maker: m.draw(mix), per_home)
     for toolset in toolsets:
         retriever = Retriever(toolset.catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
         maker = ToolRequestMaker(toolset, [t for t in toolsets if t is not toolset], templates, rng)

@@ -121,7 +121,7 @@ def _llama_greedy(engine: Any, ids: list[int], max_new: int) -> list[int]:
 def verify_export(
     base: Path,
     adapter_dir: Path,
-    samples: list[tuple[str, str]],
+    samples: list[tuple[str, str, list[list[str]]]],
     exports: dict[str, tuple[Path, Path | None]],
     *,
     max_new: int = 96,
@@ -141,8 +141,8 @@ def verify_export(
     codec = Codec.for_base(base)
     model = PeftModel.from_pretrained(load_base_model(base, torch.float32), str(adapter_dir)).eval()
     prompts, torch_outs = [], []
-    for content, target in samples:
-        ids, labels = codec.encode(content, target)
+    for content, target, rounds in samples:
+        ids, labels = codec.encode(content, target, rounds)
         prompt = ids[: labels.index(next(t for t in labels if t != -100))]
         with torch.no_grad():
             gen = model.generate(
@@ -158,7 +158,7 @@ def verify_export(
     for label, (model_file, lora) in exports.items():
         engine = Engine(model_file, n_ctx=2048, lora_path=lora)
         agree, rows = 0, []
-        for (_, target), prompt, torch_out in zip(samples, prompts, torch_outs, strict=True):
+        for (_, target, _), prompt, torch_out in zip(samples, prompts, torch_outs, strict=True):
             texts = (
                 engine.detokenize(torch_out).strip(),
                 engine.detokenize(_llama_greedy(engine, prompt, max_new)).strip(),

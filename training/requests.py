@@ -13,6 +13,8 @@ import yaml
 
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.home import Entity, Home
+from homefc.rounds import result_line
+from homefc.virtual_home import EntityState
 
 TEMPLATES = Path(__file__).parent / "templates.yaml"
 SLOT = re.compile(r"\{(\w+)\}")
@@ -34,6 +36,12 @@ class Request:
     """Speaker's area, if the request depends on it."""
     kind: str = ""
     """Which generator made it (for the data card)."""
+    results: str | None = None
+    """For a request that reads first: the results turn its reads get back (homefc.rounds)."""
+    then: list[dict[str, Any]] = field(default_factory=list)
+    """The calls after those results (none: the turn ends there)."""
+    states: dict[str, EntityState] = field(default_factory=dict)
+    """Live states the prompt shows instead of the inventory's (a read-first request's drawn state)."""
 
     @property
     def domains(self) -> list[str]:
@@ -287,6 +295,54 @@ class RequestMaker:
             return Request(text, "irrelevance", answer=irr["missing_answer"].replace("{thing}", thing), kind="missing")
         return Request(self.rng.choice(irr["unsafe"]), "irrelevance", answer=irr["unsafe_answer"], kind="unsafe")
 
+    def _result(self, entity: Entity, state: str, attributes: dict[str, Any]) -> tuple[str, dict[str, EntityState]]:
+        """The results turn of a read of the entity as the run time writes it, and the live state the prompt then
+        shows for it (at run time both come from the same device)."""
+        spec = self.catalog.domains.get(entity.domain)
+        shown = spec.prompt_attributes if spec is not None else []
+        live = EntityState(state, {**entity.attributes, **attributes})
+        return result_line(entity.id, state, live.attributes, shown), {entity.id: live}
+
+    def nested(self) -> Request | None:
+        """A request that reads first: act only if a device is in a state, or copy another device's setting."""
+        t = self.t["nested"]
+        if self.rng.random() < 0.55:
+            group = self.rng.choice(t["condition"])
+            pairs = [
+                (read, act)
+                for d in group["domains"]
+                for read in self.by_tool.get(f"{d}.get_state", [])
+                if (act := self.catalog.get(f"{d}.{group['then']}", read.entity_id)) is not None
+            ]
+            if not pairs:
+                return None
+            read, act = self.rng.choice(pairs)
+            entity = self.home.index.entities[read.entity_id or ""]
+            text = self.rng.choice(group["text"]).replace("{name}", self._name(entity))
+            holds = self.rng.random() < 0.5
+            results, states = self._result(entity, group["when"] if holds else group["other"], {})
+            then = [self._call(act, {})] if holds else []
+            kind = "nested_condition"
+            return Request(text, "nested", [self._call(read, {})], kind=kind, results=results, then=then, states=states)
+        group = self.rng.choice(t["same"])
+        fns = self.by_tool.get(f"{group['domain']}.{group['then']}", [])
+        if len(fns) < 2:
+            return None
+        target_fn, source_fn = self.rng.sample(fns, 2)
+        read = self.catalog.get(f"{group['domain']}.get_state", source_fn.entity_id)
+        if read is None:
+            return None
+        target = self.home.index.entities[target_fn.entity_id or ""]
+        source = self.home.index.entities[source_fn.entity_id or ""]
+        value = self.rng.choice(group["values"])
+        text = self.rng.choice(group["text"]).replace("{name}", self._name(target))
+        text = text.replace("{other}", self._name(source))
+        results, states = self._result(source, str(group["state"]), {group["attr"]: value})
+        then = [self._call(target_fn, {group["arg"]: value})]
+        return Request(
+            text, "nested", [self._call(read, {})], kind="nested_same", results=results, then=then, states=states
+        )
+
     MIX: tuple[tuple[str, float], ...] = (
         ("simple", 0.38),
         ("read", 0.10),
@@ -295,9 +351,10 @@ class RequestMaker:
         ("here", 0.09),
         ("irrelevant", 0.20),
     )
+    """One-pass requests: the validation set's mix."""
 
-    def draw(self) -> Request | None:
-        """One request of a kind drawn from the mix."""
-        kinds, weights = zip(*self.MIX, strict=True)
+    def draw(self, mix: tuple[tuple[str, float], ...] | None = None) -> Request | None:
+        """One request of a kind drawn from the mix (default: the one-pass MIX)."""
+        kinds, weights = zip(*(mix or self.MIX), strict=True)
         kind = self.rng.choices(kinds, weights=weights)[0]
         return getattr(self, kind)()

@@ -39,7 +39,7 @@ def encode_examples(codec: Codec, examples: list[Example], max_length: int) -> l
     """Token ids and labels per example; examples longer than max_length are dropped."""
     out = []
     for ex in examples:
-        ids, labels = codec.encode(ex.content, ex.target)
+        ids, labels = codec.encode(ex.content, ex.target, ex.rounds)
         if len(ids) <= max_length:
             out.append((ids, labels))
     return out
