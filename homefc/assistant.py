@@ -17,7 +17,7 @@ from homefc.grammar import build_grammar
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
-from homefc.rounds import RoundFrame, round_frame
+from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import area_lights, narrow
 
 log = logging.getLogger(__name__)
@@ -274,9 +274,8 @@ class Assistant:
     def follow_up_tokens(self, content: str, rounds: list[tuple[str, str]]) -> list[int]:
         """The prompt after the cached prefix for a follow-up: the request, then each round's calls and results."""
         tokens = self.engine.tokenize_plain(content) + self._tail
-        for reply, shown in rounds:
-            tokens += self.engine.tokenize_plain(reply) + self.engine.tokenize(self.round_frame.after_reply)
-            tokens += self.engine.tokenize_plain(shown) + self.engine.tokenize(self.round_frame.after_result)
+        for text, template in round_pieces(rounds, self.round_frame):
+            tokens += self.engine.tokenize(text) if template else self.engine.tokenize_plain(text)
         return tokens
 
     def _take(self, result: AskResult, gen: Generation, functions: list[Function]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from homefc.calls import Call
 from homefc.catalog import Catalog
 from homefc.outcome import Outcome
-from homefc.prompt import SENTINEL, FewShot, prefix_messages
+from homefc.prompt import SENTINEL, FewShot, StateLike, prefix_messages
 
 RESULT_ROLE = "tool"
 """Chat role of the turn that carries the results (Gemma's template folds it into a user turn)."""
@@ -78,14 +78,28 @@ def result_line(entity_id: str, state: str | None, attributes: Mapping[str, Any]
     return json.dumps(out, ensure_ascii=False)
 
 
+def state_line(entity_id: str, state: StateLike, catalog: Catalog) -> str:
+    """The result line of a read that returned this state, with its domain's prompt attributes."""
+    spec = catalog.domains.get(entity_id.split(".", 1)[0])
+    shown = spec.prompt_attributes if spec is not None else ()
+    return result_line(entity_id, state.state, state.attributes, shown)
+
+
 def outcome_line(outcome: Outcome, catalog: Catalog) -> str:
     """The result line of a carried-out call: what it read, or its status when it read nothing."""
     entity_id = outcome.call.entity_id or outcome.call.name
-    spec = catalog.domains.get(entity_id.split(".", 1)[0])
     if outcome.state is None:
         return result_line(entity_id, None if outcome.ok else outcome.status, {}, ())
-    shown = spec.prompt_attributes if spec is not None else ()
-    return result_line(entity_id, outcome.state.state, outcome.state.attributes, shown)
+    return state_line(entity_id, outcome.state, catalog)
+
+
+def round_pieces(rounds: Sequence[Sequence[str]], frame: RoundFrame) -> list[tuple[str, bool]]:
+    """The text after the request's assistant header for earlier rounds, as (text, is template) pieces: template
+    text is tokenised with its special tokens, the model's calls and the results as plain text."""
+    pieces: list[tuple[str, bool]] = []
+    for reply, results in rounds:
+        pieces += [(reply, False), (frame.after_reply, True), (results, False), (frame.after_result, True)]
+    return pieces
 
 
 def results_text(lines: Sequence[str]) -> str:

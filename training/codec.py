@@ -9,7 +9,7 @@ from typing import Any
 from homefc.engine import Engine
 from homefc.prompt import TUNED_SYSTEM_PROMPT, ChatFrame, chat_frame
 from homefc.resources import default_model_path, package_model_path
-from homefc.rounds import RoundFrame, round_frame
+from homefc.rounds import RoundFrame, round_frame, round_pieces
 
 
 def resolve_base(base: str) -> Path:
@@ -67,10 +67,10 @@ class Codec:
         `rounds` are earlier (calls, results) rounds of a follow-up example, rendered as Assistant.follow_up does.
         """
         prompt = self._tok(self.frame.head, True) + self._tok(content, False) + self._tok(self.frame.tail, True)
-        for reply, results in rounds or []:
+        if rounds:
             if self.rounds_frame is None:
                 raise ValueError("this codec has no follow-up frame")
-            prompt += self._tok(reply, False) + self._tok(self.rounds_frame.after_reply, True)
-            prompt += self._tok(results, False) + self._tok(self.rounds_frame.after_result, True)
+            for text, template in round_pieces(rounds, self.rounds_frame):
+                prompt += self._tok(text, template)
         reply = [*self._tok(target, False), self.eos]
         return prompt + reply, [-100] * len(prompt) + reply

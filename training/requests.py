@@ -13,7 +13,7 @@ import yaml
 
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.home import Entity, Home
-from homefc.rounds import result_line
+from homefc.rounds import state_line
 from homefc.virtual_home import EntityState
 
 TEMPLATES = Path(__file__).parent / "templates.yaml"
@@ -298,10 +298,8 @@ class RequestMaker:
     def _result(self, entity: Entity, state: str, attributes: dict[str, Any]) -> tuple[str, dict[str, EntityState]]:
         """The results turn of a read of the entity as the run time writes it, and the live state the prompt then
         shows for it (at run time both come from the same device)."""
-        spec = self.catalog.domains.get(entity.domain)
-        shown = spec.prompt_attributes if spec is not None else []
         live = EntityState(state, {**entity.attributes, **attributes})
-        return result_line(entity.id, state, live.attributes, shown), {entity.id: live}
+        return state_line(entity.id, live, self.catalog), {entity.id: live}
 
     def nested(self) -> Request | None:
         """A request that reads first: act only if a device is in a state, or copy another device's setting."""
