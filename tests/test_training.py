@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,23 @@ def test_a_read_first_request_gives_the_read_and_its_follow_up(
     assert act.content == first.content and json.loads(again.target) == read
     assert 'window blind", open, position 100:' in act.content
     assert 'window blind", closed, position 0:' in done.content
+
+
+def test_follow_up_data_leaves_the_one_pass_examples_as_they_were(
+    tiny_data: tuple[list[Example], dict[str, Any], list[str]],
+    engine: Engine,
+    embedder: SentenceEmbedder,
+    tmp_path: Path,
+) -> None:
+    """Read-first examples come on top, so a model with follow-ups is compared on the same one-pass data."""
+    plain, _, _ = tiny_data
+    cfg = replace(TINY, follow_up_share=0.5)
+    examples, card = build_examples(cfg, engine, embedder, tmp_path, frozenset(evaluation_sentences()))
+    one_pass = [e for e in examples if not e.kind.startswith("nested")]
+    assert sorted(map(repr, one_pass)) == sorted(map(repr, plain))
+    added = [e for e in examples if e.kind.startswith("nested")]
+    assert added and card["categories"]["nested"] == len(added)
+    assert {e.kind.split("+")[0] for e in added if e.rounds} <= {"nested_condition", "nested_same"}
 
 
 def test_every_target_passes_the_runtime_grammar(

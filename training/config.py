@@ -31,8 +31,8 @@ class DataConfig:
     keep_miss_fraction: float = 0.3
     """Share of retrieval misses kept (their target is a 'not found' answer)."""
     follow_up_share: float = 0.0
-    """Weight of read-first requests (two examples each: the read, then the follow-up round of homefc.rounds)
-    beside the one-pass mix; 0 keeps the one-pass data the shipped adapter was trained on."""
+    """Read-first examples (the read, then the follow-up round of homefc.rounds) added per home, as a share of
+    its one-pass examples; they come from their own random stream, so the one-pass data stays the same."""
     seed: int = 1234
     """Random seed."""
 
@@ -90,7 +90,7 @@ class Recipe:
 RECIPES: dict[str, Recipe] = {
     "default": Recipe("default", DataConfig(), TrainConfig()),
     # The default recipe plus read-first requests and their follow-up rounds; the model needs `rounds: true`.
-    "rounds": Recipe("rounds", DataConfig(follow_up_share=0.05), TrainConfig()),
+    "rounds": Recipe("rounds", DataConfig(follow_up_share=0.1), TrainConfig()),
     "tiny": Recipe(
         "tiny",
         DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=6),

@@ -351,8 +351,8 @@ class RequestMaker:
     )
     """One-pass requests: the validation set's mix."""
 
-    def draw(self, mix: tuple[tuple[str, float], ...] | None = None) -> Request | None:
-        """One request of a kind drawn from the mix (default: the one-pass MIX)."""
-        kinds, weights = zip(*(mix or self.MIX), strict=True)
+    def draw(self) -> Request | None:
+        """One request of a kind drawn from the one-pass MIX."""
+        kinds, weights = zip(*self.MIX, strict=True)
         kind = self.rng.choices(kinds, weights=weights)[0]
         return getattr(self, kind)()
