@@ -374,19 +374,24 @@ class Engine:
         out: list[int] = []
         forward = sampled = forced = 0
         while len(out) < max_tokens and not grammar_state.stopped():
-            batch = grammar_state.forced()[: max_tokens - len(out)] if fast_forward else []
-            if batch:
-                forced += len(batch)
-            else:
+            # One evaluation per choice: the sampled token and the tokens the grammar then forces go in one
+            # batch, since a llama.cpp call costs several tokens' worth whatever its size (docs/speed.md).
+            batch: list[int] = []
+            ahead = grammar_state.forced()[: max_tokens - len(out)] if fast_forward else []
+            if not ahead:
                 token = grammar_state.best(self._last_logits())
-                if token is None or token == self.eos:
+                if token is None or token == self.eos or not grammar_state.accept([token]):
                     break
-                batch = [token]
-                sampled += 1
-            if not grammar_state.accept(batch):
-                break
+                batch, sampled = [token], sampled + 1
+                if fast_forward and not grammar_state.stopped():
+                    ahead = grammar_state.forced()[: max_tokens - len(out) - 1]
+            if ahead:
+                if not grammar_state.accept(ahead):
+                    out += batch
+                    break
+                batch, forced = batch + ahead, forced + len(ahead)
             out += batch
-            if grammar_state.stopped() or len(out) >= max_tokens:
+            if not batch or grammar_state.stopped() or len(out) >= max_tokens:
                 break
             self.llm.eval(batch)
             forward += 1

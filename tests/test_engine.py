@@ -80,6 +80,8 @@ def test_generation_obeys_the_grammar_and_fast_forwards(engine: Engine, flat_cat
     assert gen.forced_tokens > gen.sampled_tokens
     assert gen.forced_tokens + gen.sampled_tokens == len(gen.tokens)
     assert gen.forward_passes < len(gen.tokens)
+    # One evaluation per choice: each sampled token shares its batch with the tokens forced after it.
+    assert gen.forward_passes <= gen.sampled_tokens
 
 
 def test_without_fast_forward_every_token_is_sampled(engine: Engine, flat_catalog: Catalog) -> None:
