@@ -391,7 +391,7 @@ class Engine:
                     break
                 batch, forced = batch + ahead, forced + len(ahead)
             out += batch
-            if not batch or grammar_state.stopped() or len(out) >= max_tokens:
+            if grammar_state.stopped() or len(out) >= max_tokens:
                 break
             self.llm.eval(batch)
             forward += 1

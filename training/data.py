@@ -18,7 +18,7 @@ from typing import Any
 
 from homefc.calls import parse_output
 from homefc.catalog import ENTITY_ARG, Catalog, build_catalog
-from homefc.domains import DomainSpec, load_domains
+from homefc.domains import load_domains
 from homefc.engine import Engine
 from homefc.grammar import build_grammar
 from homefc.home import BUNDLED_HOMES, Home, load_home
@@ -205,11 +205,8 @@ class _Collector:
 def _add_follow_ups(
     cfg: DataConfig,
     col: _Collector,
-    homes: list[tuple[str, Home]],
-    domains: dict[str, DomainSpec],
+    homes: list[tuple[str, Home, Catalog, Retriever]],
     templates: dict[str, Any],
-    embedder: Embedder,
-    cache_dir: Path | None,
     per_home: int,
 ) -> None:
     """Add read-first requests on top of the one-pass data, drawn from their own random stream.
@@ -220,9 +217,7 @@ def _add_follow_ups(
     rng = random.Random(cfg.seed + 7919)
     extra = _Collector(cfg, col.engine, rng, col.exclude, col.examples, col.seen, col.dropped)
     n = max(2, round(per_home * cfg.follow_up_share))
-    for name, home in homes:
-        catalog = build_catalog(home, domains)
-        retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
+    for name, home, catalog, retriever in homes:
         maker = RequestMaker(home, catalog, templates, rng)
         extra.collect(name, catalog, retriever, maker.nested, n)
 
@@ -246,17 +241,19 @@ def build_examples(
     toolsets = load_toolsets() if cfg.tool_examples else []
     per_home = max(1, (cfg.examples - cfg.tool_examples) // len(homes))
     col = _Collector(cfg, engine, rng, exclude)
+    built: list[tuple[str, Home, Catalog, Retriever]] = []
     for name, home in homes:
         catalog = build_catalog(home, domains)
         retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
         maker = RequestMaker(home, catalog, templates, rng)
         col.collect(name, catalog, retriever, maker.draw, per_home)
+        built.append((name, home, catalog, retriever))
     for toolset in toolsets:
         retriever = Retriever(toolset.catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
         maker = ToolRequestMaker(toolset, [t for t in toolsets if t is not toolset], templates, rng)
         col.collect(f"tools-{toolset.name}", toolset.catalog, retriever, maker.draw, cfg.tool_examples // len(toolsets))
     if cfg.follow_up_share:
-        _add_follow_ups(cfg, col, homes, domains, templates, embedder, cache_dir, per_home)
+        _add_follow_ups(cfg, col, built, templates, per_home)
     examples = col.examples
     rng.shuffle(examples)
     card = {
