@@ -24,7 +24,7 @@ from training.codec import Codec, resolve_base
 from training.config import RECIPES, DataConfig
 from training.data import Example, _Collector, build_examples, training_homes, write_examples
 from training.decontam import evaluation_sentences, normalise
-from training.requests import Request
+from training.requests import Request, RequestMaker, load_templates
 from training.tools import load_toolsets
 
 TINY = DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=12, seed=7)
@@ -123,6 +123,19 @@ def test_follow_up_data_leaves_the_one_pass_examples_as_they_were(
     added = [e for e in examples if e.kind.startswith("nested")]
     assert added and card["categories"]["nested"] == len(added)
     assert {e.kind.split("+")[0] for e in added if e.rounds} <= {"nested_condition", "nested_same"}
+
+
+def test_copy_share_zero_draws_only_conditional_follow_ups(domains: dict[str, DomainSpec]) -> None:
+    """Recipe rounds-if leaves out the copy examples ("as warm as the hall"); the default keeps both kinds."""
+    name, home = training_homes(replace(TINY, include_example_homes=True))[-1]
+    catalog = build_catalog(home, domains)
+    templates = load_templates()
+    kinds: dict[float, set[str]] = {}
+    for share in (0.0, 0.45):
+        maker = RequestMaker(home, catalog, templates, random.Random(7), copy_share=share)
+        kinds[share] = {r.kind for _ in range(60) if (r := maker.nested()) is not None}
+    assert kinds[0.0] == {"nested_condition"}, name
+    assert kinds[0.45] == {"nested_condition", "nested_same"}, name
 
 
 def test_every_target_passes_the_runtime_grammar(

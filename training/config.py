@@ -33,6 +33,9 @@ class DataConfig:
     follow_up_share: float = 0.0
     """Read-first examples (the read, then the follow-up round of homefc.rounds) added per home, as a share of
     its one-pass examples; they come from their own random stream, so the one-pass data stays the same."""
+    copy_share: float = 0.45
+    """Share of read-first examples that copy another device's setting ("as warm as the hall"); the rest act only
+    if a device is in a state ("if the garage is open, close it")."""
     seed: int = 1234
     """Random seed."""
 
@@ -91,6 +94,8 @@ RECIPES: dict[str, Recipe] = {
     "default": Recipe("default", DataConfig(), TrainConfig()),
     # The default recipe plus read-first requests and their follow-up rounds; the model needs `rounds: true`.
     "rounds": Recipe("rounds", DataConfig(follow_up_share=0.1), TrainConfig()),
+    # Conditions only, and steps scaled so the one-pass data gets the default recipe's passes (3,598 → 3,898).
+    "rounds-if": Recipe("rounds-if", DataConfig(follow_up_share=0.1, copy_share=0.0), TrainConfig(max_steps=650)),
     "tiny": Recipe(
         "tiny",
         DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=6),

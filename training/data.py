@@ -218,7 +218,7 @@ def _add_follow_ups(
     extra = _Collector(cfg, col.engine, rng, col.exclude, col.examples, col.seen, col.dropped)
     n = max(2, round(per_home * cfg.follow_up_share))
     for name, home, catalog, retriever in homes:
-        maker = RequestMaker(home, catalog, templates, rng)
+        maker = RequestMaker(home, catalog, templates, rng, cfg.copy_share)
         extra.collect(name, catalog, retriever, maker.nested, n)
 
 

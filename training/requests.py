@@ -57,8 +57,11 @@ def load_templates(path: Path = TEMPLATES) -> dict[str, Any]:
 class RequestMaker:
     """Draws varied requests for one home from the templates."""
 
-    def __init__(self, home: Home, catalog: Catalog, templates: dict[str, Any], rng: random.Random) -> None:
+    def __init__(
+        self, home: Home, catalog: Catalog, templates: dict[str, Any], rng: random.Random, copy_share: float = 0.45
+    ) -> None:
         self.home = home
+        self.copy_share = copy_share
         self.catalog = catalog
         self.t = templates
         self.rng = rng
@@ -304,7 +307,7 @@ class RequestMaker:
     def nested(self) -> Request | None:
         """A request that reads first: act only if a device is in a state, or copy another device's setting."""
         t = self.t["nested"]
-        if self.rng.random() < 0.55:
+        if self.rng.random() < 1.0 - self.copy_share:
             group = self.rng.choice(t["condition"])
             pairs = [
                 (read, act)
