@@ -14,6 +14,7 @@ from homefc.calls import Call, parse_output
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar
+from homefc.numbers import digits
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list
 from homefc.retrieval import Candidate, Retriever
@@ -166,6 +167,8 @@ class Assistant:
         """
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
+        if self.rules:
+            clean = digits(clean)
         result = AskResult(text=clean, truncated=truncated)
         if not clean:
             result.answer = EMPTY_REPLY

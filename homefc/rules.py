@@ -149,6 +149,26 @@ def temperature_step(text: str) -> float | None:
     return None
 
 
+SETPOINT = re.compile(
+    rf"\b(?:to|at|on)\s+(?P<n>{AMOUNT})(?![\d.,:]|\s*(?:%|percent|per cent|am|pm|o'?clock|h\b|hours?|min))"
+    rf"(?:\s*{DEGREES})?"
+    rf"|\b(?P<n2>{AMOUNT})\s*{DEGREES}"
+)
+MODE_WORDS = re.compile(r"\b(?:mode|eco|away|boost|comfort|sleep|auto|cool|cooling|dry|fan|off|preset)\b")
+
+
+def temperature_setpoint(text: str) -> float | None:
+    """The target an absolute temperature request names ("bedroom heating at 18.5", "19 degrees in the office"),
+    else None; None too for a relative request or one that also names a mode (the model decides those)."""
+    said = text.lower()
+    if temperature_step(said) is not None or MODE_WORDS.search(said):
+        return None
+    match = SETPOINT.search(said)
+    if match is None:
+        return None
+    return float((match.group("n") or match.group("n2")).replace(",", "."))
+
+
 def brightness_step(text: str) -> int | None:
     """Percent a relative light request moves brightness ("dim the lamp" → -10, "brighter by 30%" → 30), else None."""
     said = text.lower()
@@ -188,6 +208,12 @@ def value_pins(
     degrees = temperature_step(text)
     if degrees is not None:
         pins.update(temperature_pins(degrees, functions, catalog, states))
+    elif (target := temperature_setpoint(text)) is not None:
+        value = int(target) if target.is_integer() else target
+        for fn in functions:
+            arg = fn.arg(TEMPERATURE_ARG)
+            if fn.entity_id and arg is not None and _within(arg, target):
+                pins[fn.key] = {TEMPERATURE_ARG: value}
     for name, value in ((POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))):
         if value is None:
             continue

@@ -19,12 +19,14 @@ from homefc.engine import Engine
 from homefc.factory import assistant_factory
 from homefc.grammar import build_grammar
 from homefc.home import Home, home_from_data
+from homefc.numbers import digits
 from homefc.rules import (
     area_lights,
     brightness_step,
     cover_position,
     numbered_twins,
     temperature_pins,
+    temperature_setpoint,
     temperature_step,
     value_pins,
 )
@@ -135,6 +137,55 @@ def test_brightness_steps(text: str, step: int | None) -> None:
 )
 def test_cover_positions(text: str, position: int | None) -> None:
     assert cover_position(text) == position
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("set Mia's heating to nineteen degrees", "set Mia's heating to 19 degrees"),
+        ("twenty-one degrees in the bedroom", "21 degrees in the bedroom"),
+        ("dim the lamp to fifty percent", "dim the lamp to 50 percent"),
+        ("bedroom heating at eighteen and a half", "bedroom heating at 18.5"),
+        ("raise it by two degrees", "raise it by 2 degrees"),
+        ("fan to a hundred percent", "fan to 100 percent"),
+        ("Set it To Twenty Five", "Set it To 25"),
+        ("turn on the one in the hall", "turn on the one in the hall"),  # not a value: kept
+        ("one light please", "one light please"),
+        ("seventeen", "seventeen"),
+    ],
+)
+def test_spoken_values_become_digits(text: str, written: str) -> None:
+    assert digits(text) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("bedroom heating at 18.5 please", 18.5),
+        ("set the office to 22", 22),
+        ("21 degrees in the bedroom", 21),
+        ("put the heating on 20,5", 20.5),
+        ("make it 2 degrees warmer", None),  # relative: temperature_step pins it from the live state
+        ("set the bedroom fan to 40 percent", None),
+        ("set the heating to eco mode at 19", None),  # a mode as well: the model writes both calls
+        ("turn on the heating at 7 am", None),
+        ("turn on the heating at 7:30", None),
+        ("turn off the heating", None),
+    ],
+)
+def test_absolute_setpoints(text: str, target: float | None) -> None:
+    assert temperature_setpoint(text) == target
+
+
+def test_an_absolute_setpoint_leaves_only_set_temperature_of_each_thermostat(flat_catalog: Catalog) -> None:
+    """ "Bedroom heating at 18.5" once went to set_hvac_mode(heat): a said target rules out the other services."""
+    fns = [f for f in flat_catalog.functions if f.entity_id in {"climate.bedroom", "climate.office", "fan.bedroom"}]
+    pins = value_pins("bedroom heating at 18.5 please", fns, flat_catalog)
+    assert pins == {
+        "climate.set_temperature:climate.bedroom": {"temperature": 18.5},
+        "climate.set_temperature:climate.office": {"temperature": 18.5},
+    }
+    assert value_pins("set the bedroom heating to 90", fns, flat_catalog) == {}  # out of range: the model answers
 
 
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:

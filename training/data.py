@@ -23,6 +23,7 @@ from homefc.engine import Engine
 from homefc.grammar import build_grammar
 from homefc.home import BUNDLED_HOMES, Home, load_home
 from homefc.homegen import generate_home
+from homefc.numbers import digits
 from homefc.prompt import request_content
 from homefc.retrieval import Embedder, Retriever
 from homefc.rounds import DONE
@@ -126,10 +127,12 @@ class _Collector:
             if normalise(request.text) in self.exclude:
                 self.dropped["evaluation sentence"] += 1
                 continue
-            cands = retriever.retrieve(request.text, k=cfg.top_k, context_area=request.context_area)
+            # The run time's path from text to prompt: spoken numbers as digits where the rules are on.
+            said = digits(request.text) if cfg.rules else request.text
+            cands = retriever.retrieve(said, k=cfg.top_k, context_area=request.context_area)
             pins: dict[str, dict[str, Any]] = {}
             if cfg.rules:
-                cands, pins = narrow(request.text, cands, catalog, request.states or None)
+                cands, pins = narrow(said, cands, catalog, request.states or None)
             fns = [c.function for c in cands]
             keys = {f.key for f in fns}
             miss = bool({_needed_key(c) for c in request.calls} - keys)
@@ -155,7 +158,7 @@ class _Collector:
                 continue
             follow: Example | None = None
             content = request_content(
-                request.text,
+                said,
                 fns,
                 catalog,
                 context_area=request.context_area,
