@@ -286,7 +286,10 @@ class Assistant:
         parsed = parse_output(gen.text, self.catalog, functions)
         if parsed.ok and not gen.stopped and parsed.answer is None:
             parsed.error = "the model's output was cut off"
-        result.calls, result.answer, result.error, result.raw = parsed.calls, parsed.answer, parsed.error, gen.text
+        # The same call twice in one reply is a repeat, not a request: a toggle or a volume step would undo or
+        # double what was asked.
+        calls = list({call.render(): call for call in parsed.calls}.values())
+        result.calls, result.answer, result.error, result.raw = calls, parsed.answer, parsed.error, gen.text
 
     @staticmethod
     def _stats(gen: Generation, grammar_bytes: int, pinned: int) -> dict[str, int]:

@@ -159,6 +159,8 @@ def _args_after_first(args: Sequence[ArgSchema], pinned: Mapping[str, Any] | Non
     """Arguments that follow an earlier one: each prefixed by a comma, optional ones optional (a pinned one not)."""
     parts = []
     for arg in args:
+        if pinned and arg.name in pinned and pinned[arg.name] is None:
+            continue  # ruled out by the pins: a relative step leaves no room for an absolute level
         item = f'", " {_member(arg, pinned)}'
         parts.append(item if arg.required or (pinned and arg.name in pinned) else f"({item})?")
     return " ".join(parts)
@@ -198,7 +200,7 @@ def build_grammar(
     `allow_done` also admits the empty output: a follow-up round (homefc.rounds) that needs no further call.
 
     `pins` fixes argument values per function key (homefc.rules: a relative setpoint worked out from the current
-    one): the function then admits exactly that value, and always writes it.
+    one): the function then admits exactly that value, and always writes it; a pin to None leaves the argument out.
     """
     pins = pins or {}
     if not functions and not allow_answer:

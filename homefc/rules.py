@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from homefc.catalog import Catalog, Function
+from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.domains import ArgSchema
 from homefc.home import Area
 from homefc.prompt import StateLike
@@ -70,6 +70,7 @@ UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
 TEMPERATURE_ARG = "temperature"
 BRIGHTNESS_STEP_ARG = "brightness_step_pct"
 BRIGHTNESS_STEP = 10
+BRIGHTNESS_LEVEL_ARGS = ("brightness_pct", "brightness")
 """Percent a light moves for "brighter" or "dim" without a number (docs/conventions.md)."""
 ABSOLUTE_LEVEL = re.compile(r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)")
 BRIGHTNESS_BY = re.compile(r"\bby\s+(?P<n>\d+)\s*(?:%|percent)")
@@ -222,6 +223,8 @@ def value_pins(
             # Entity services only: a plain tool's "position" is not a cover's.
             if fn.entity_id and arg is not None and _within(arg, value):
                 pins.setdefault(fn.key, {})[name] = value
+                # Home Assistant takes one brightness argument: a step leaves no absolute level beside it.
+                pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if name == BRIGHTNESS_STEP_ARG and fn.arg(a)}
     return pins
 
 
@@ -260,35 +263,88 @@ def temperature_pins(
     return pins
 
 
+def _names_said(
+    text: str, functions: Sequence[Function], catalog: Catalog
+) -> tuple[dict[str, list[str]], set[str], str]:
+    """Candidate entities' names (name and aliases, plain), those the text says in full, and the text with each
+    said name blanked. Longest names first, so "window" inside "window blind" does not count as said."""
+    home = catalog.home
+    names: dict[str, list[str]] = {}
+    if home is None:
+        return names, set(), plain(text)
+    for fn in functions:
+        entity = home.entity(fn.entity_id) if fn.entity_id else None
+        if entity is not None and entity.id not in names:
+            names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
+    said, found_ids = plain(text), set()
+    for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
+        found = re.search(rf"\b{re.escape(n)}\b(?!\s+\d)", said)
+        if found:
+            found_ids.add(entity_id)
+            said = said[: found.start()] + "#" * len(n) + said[found.end() :]
+    return names, found_ids, said
+
+
 def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
     """Candidate entities the words rule out by number: "the blind" is not "blind 2", and "blind 2" not "the blind".
 
     Only for a pair whose names differ by a trailing number, when the request names exactly one of the two.
     """
-    home = catalog.home
-    if home is None:
-        return set()
-    said = plain(text)
-    names: dict[str, list[str]] = {}
-    for fn in functions:
-        entity = home.entity(fn.entity_id) if fn.entity_id else None
-        if entity is not None and entity.id not in names:
-            names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
-    said_names = dict.fromkeys(names, False)
-    # Longest names first, each found span blanked, so "window" inside "window blind" does not count as said.
-    for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
-        found = re.search(rf"\b{re.escape(n)}\b(?!\s+\d)", said)
-        if found:
-            said_names[entity_id] = True
-            said = said[: found.start()] + "#" * len(n) + said[found.end() :]
+    names, said, _ = _names_said(text, functions, catalog)
     drop: set[str] = set()
     for base, base_names in names.items():
         for twin, twin_names in names.items():
             numbered = any(t.startswith(b + " ") and t[len(b) + 1 :].isdigit() for b in base_names for t in twin_names)
-            if twin == base or not numbered or said_names[base] == said_names[twin]:
+            if twin == base or not numbered or (base in said) == (twin in said):
                 continue
-            drop.add(twin if said_names[base] else base)
+            drop.add(twin if base in said else base)
     return drop
+
+
+FILLER = frozenset(
+    {"the", "a", "an", "my", "our", "your", "on", "off", "to", "at", "in", "of", "and", "too", "also", "please"}
+    | {"it", "its", "up", "down"}
+)
+MORE_THAN_NAMED = re.compile(r"\b(?:all|every|everything|both|each|other|rest)\b")
+
+
+def unnamed_siblings(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Candidate entities ruled out because the text names others of their domain in full and nothing else.
+
+    "Anna's bedside lamp at 30 percent" (an alias of the right lamp) is not the left bedside lamp too. A domain is
+    left alone when the rest of the text still says a word of one of its other candidates' names ("the sofa lamp
+    and the ceiling light"), or asks for more than the named ones ("all", "both", "the other").
+    """
+    names, said, rest = _names_said(text, functions, catalog)
+    if not said or MORE_THAN_NAMED.search(rest):
+        return set()
+    left = set(re.findall(r"[\w']+", rest)) - FILLER
+    named_domains = {e.split(".", 1)[0] for e in said}
+    drop: set[str] = set()
+    for domain in named_domains:
+        others = [e for e in names if e.split(".", 1)[0] == domain and e not in said]
+        if any(left & set(" ".join(names[e]).split()) for e in others):
+            continue
+        drop.update(others)
+    return drop
+
+
+AMOUNT_WORDS = re.compile(
+    r"\d|\b(?:half|halfway|quarter|full|max|maximum|min|minimum|bit|little|more|less|same|as|like|match)\b"
+)
+NUMBER_TYPES = ("integer", "number")
+
+
+def unsaid_amounts(text: str, functions: Sequence[Function]) -> set[str]:
+    """Keys of device services that need a number the text does not give ("lower the blind" is not
+    set_cover_position, "turn on the heating" not set_temperature): none when any number or amount word is said."""
+    if AMOUNT_WORDS.search(text.lower()):
+        return set()
+    return {
+        fn.key
+        for fn in functions
+        if fn.entity_id and any(a.required and a.type in NUMBER_TYPES and a.name != ENTITY_ARG for a in fn.args)
+    }
 
 
 def narrow(
@@ -299,9 +355,12 @@ def narrow(
 ) -> tuple[list[Candidate], dict[str, dict[str, Any]]]:
     """The candidates left once the words have ruled some out, and the values they pin (the run time's and the
     training data's one path from retrieval to prompt and grammar)."""
-    ruled_out = numbered_twins(text, [c.function for c in candidates], catalog)
+    functions = [c.function for c in candidates]
+    ruled_out = numbered_twins(text, functions, catalog) | unnamed_siblings(text, functions, catalog)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     pins = value_pins(text, [c.function for c in kept], catalog, states)
+    unsaid = unsaid_amounts(text, [c.function for c in kept])
+    kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}

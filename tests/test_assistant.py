@@ -8,7 +8,7 @@ from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, clean_text
 from homefc.calls import validate_call
 from homefc.catalog import catalog_from_openai_tools
 from homefc.domains import DomainSpec
-from homefc.engine import Engine
+from homefc.engine import Engine, Generation
 from homefc.prompt import load_fewshot
 from homefc.retrieval import Retriever, SentenceEmbedder
 
@@ -180,3 +180,18 @@ def test_several_actions_get_one_model_pass_each(assistant: Assistant) -> None:
     finally:
         assistant.split = True
     assert "clauses" not in whole.stats and "\n" not in whole.raw
+
+
+def test_a_call_repeated_in_one_reply_runs_once(assistant: Assistant) -> None:
+    """A toggle written twice would cancel itself out: the reply's calls are kept once each, in order."""
+    toggle = '{"name": "light.toggle", "arguments": {"entity_id": "light.desk_lamp"}}'
+    off = '{"name": "switch.turn_off", "arguments": {"entity_id": "switch.coffee_machine"}}'
+    fns = [assistant.catalog.get("light.toggle", "light.desk_lamp")]
+    fns.append(assistant.catalog.get("switch.turn_off", "switch.coffee_machine"))
+    gen = Generation(f"[{toggle}, {off}, {toggle}]", [], 0, 0, 0, 0, 0, 0.0, 0.0, 0.0, True)
+    result = AskResult(text="toggle the desk lamp")
+    assistant._take(result, gen, [f for f in fns if f is not None])
+    assert [(c.name, c.arguments["entity_id"]) for c in result.calls] == [
+        ("light.toggle", "light.desk_lamp"),
+        ("switch.turn_off", "switch.coffee_machine"),
+    ]

@@ -28,6 +28,8 @@ from homefc.rules import (
     temperature_pins,
     temperature_setpoint,
     temperature_step,
+    unnamed_siblings,
+    unsaid_amounts,
     value_pins,
 )
 from homefc.virtual_home import VirtualHome
@@ -188,6 +190,57 @@ def test_an_absolute_setpoint_leaves_only_set_temperature_of_each_thermostat(fla
     assert value_pins("set the bedroom heating to 90", fns, flat_catalog) == {}  # out of range: the model answers
 
 
+LIGHTS_AND_SWITCHES = ("light.", "switch.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("put Anna's bedside lamp on 30 percent", {"light.bedside_lamp_right"}),
+        ("turn off the kitchen light and the hallway light", {"light.kitchen_ceiling", "light.hall_ceiling"}),
+        ("switch off the tree and the telly backlight", {"light.tv_backlight", "switch.christmas_tree"}),
+        ("turn on the big light in the lounge", {"light.living_room_ceiling"}),
+        # The rest of the text still points at other lights, or asks for more than the named one: all stay.
+        ("turn on the sofa lamp and the ceiling light", None),
+        ("turn off the lights in the kitchen and the hallway light", None),
+        ("turn off the desk lamp and all the others", None),
+        ("both bedside lamps off", None),
+    ],
+)
+def test_a_device_named_in_full_rules_out_its_unnamed_siblings(
+    flat_catalog: Catalog, text: str, kept: set[str] | None
+) -> None:
+    fns = [f for f in flat_catalog.functions if f.tool.endswith(".turn_on") and f.tool.startswith(LIGHTS_AND_SWITCHES)]
+    dropped = unnamed_siblings(text, fns, flat_catalog)
+    if kept is None:
+        assert dropped == set()
+        return
+    named_domains = {e.split(".")[0] for e in kept}
+    # Only the named devices' domains narrow: the switches stay when only lights are named.
+    assert dropped == {f.entity_id for f in fns if f.entity_id.split(".")[0] in named_domains} - kept
+
+
+NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.set_temperature:climate.office"}
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("lower the lounge blind", NEEDS_A_NUMBER),
+        ("turn on the office heating", NEEDS_A_NUMBER),
+        ("open the lounge blind halfway", set()),
+        ("set the office heating to 21", set()),
+        ("make the office as warm as the bedroom", set()),  # a copy: the number comes from a read
+        ("open the blind a little", set()),
+    ],
+)
+def test_a_service_that_needs_an_unsaid_number_is_ruled_out(
+    flat_catalog: Catalog, text: str, dropped: set[str]
+) -> None:
+    fns = [f for f in flat_catalog.functions if f.entity_id in {"cover.living_room_blind", "climate.office"}]
+    assert unsaid_amounts(text, fns) == dropped
+
+
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
     fns = [f for f in flat_catalog.functions if f.tool == "climate.set_temperature"]
     live = {"climate.office": VirtualHome(flat_catalog.home, flat_catalog.domains).states["climate.office"]}  # type: ignore[arg-type]
@@ -211,12 +264,16 @@ def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog
 def test_a_pinned_brightness_step_is_required_only_of_lights(flat_catalog: Catalog, engine: Engine) -> None:
     fns = [f for f in flat_catalog.functions if f.entity_id in ("light.desk_lamp", "media_player.living_room_tv")]
     pins = value_pins("dim the desk lamp", fns, flat_catalog)
-    assert pins == {"light.turn_on:light.desk_lamp": {"brightness_step_pct": -10}}
+    assert pins == {"light.turn_on:light.desk_lamp": {"brightness_step_pct": -10, "brightness_pct": None}}
     grammar = build_grammar(fns, pins=pins).text
     on = {"name": "light.turn_on", "arguments": {"entity_id": "light.desk_lamp"}}
     assert not engine.grammar_accepts(grammar, json.dumps(on))
     on["arguments"]["brightness_step_pct"] = -10  # type: ignore[index]
     assert engine.grammar_accepts(grammar, json.dumps(on))
+    # "Dim the lamp" once came out as brightness_pct 0 plus the step: the lamp went off. The step rules it out.
+    both = {"name": "light.turn_on", "arguments": {"entity_id": "light.desk_lamp", "brightness_pct": 0}}
+    both["arguments"]["brightness_step_pct"] = -10  # type: ignore[index]
+    assert not engine.grammar_accepts(grammar, json.dumps(both))
     off = {"name": "light.turn_off", "arguments": {"entity_id": "light.desk_lamp"}}
     assert engine.grammar_accepts(grammar, json.dumps(off))
 
@@ -232,6 +289,9 @@ def twins(domains: dict[str, DomainSpec]) -> Catalog:
     ]
     home = home_from_data({"areas": [{"id": "living_room", "name": "Living room"}], "entities": entities})
     return build_catalog(home, domains)
+
+
+NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.set_temperature:climate.office"}
 
 
 @pytest.mark.parametrize(
