@@ -16,7 +16,7 @@ from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar
 from homefc.numbers import digits
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
-from homefc.references import split_clauses, split_list
+from homefc.references import split_clauses, split_list, split_named_pair
 from homefc.retrieval import Candidate, Retriever
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import area_lights, narrow
@@ -176,7 +176,10 @@ class Assistant:
             return result
         options = {"context_area": context_area, "states": states, "use_cache": use_cache}
         options |= {"fast_forward": fast_forward, "backend": backend}
-        clauses = [item for c in split_clauses(clean) for item in split_list(c)] if self.split else [clean]
+        clauses = [clean]
+        if self.split:
+            items = [item for c in split_clauses(clean) for item in split_list(c)]
+            clauses = [part for item in items for part in split_named_pair(item, self.catalog)]
         if len(clauses) == 1:
             self._ask_one(result, **options)
         else:

@@ -195,6 +195,30 @@ def split_list(text: str) -> list[str]:
     return [f"{prefix}{item}{tail}".strip() for item in items]
 
 
+def split_named_pair(text: str, catalog: Catalog) -> list[str]:
+    """One action on two devices, each named in full by its name or an alias ("close the garage door and the
+    living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
+    ceiling lights" shares its noun and stays one request."""
+    match = LIST_REQUEST.match(text.strip())
+    if match is None or catalog.home is None:
+        return [text]
+    items = [
+        i.strip() for i in re.split(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+", match.group("items"))
+    ]
+    items = [plain(re.sub(r"^the\s+", "", i, flags=re.I)) for i in items if i]
+    prefix, tail = match.group("prefix") or "", match.group("tail") or ""
+    if len(items) != 2 or not (prefix or tail):
+        return [text]
+    if any(not _is_entity_name(catalog, i) for i in items):
+        return [text]
+    return [f"{prefix}{item}{tail}".strip() for item in items]
+
+
+def _is_entity_name(catalog: Catalog, said: str) -> bool:
+    home = catalog.home
+    return home is not None and any(said == plain(n) for e in home.entities for n in [e.name, *e.aliases])
+
+
 def _says_what(part: str) -> bool:
     """A verb, or a bare state word ("the dining room radiator off")."""
     return has_action(part) or bool(re.search(r"\b(on|off|up|down)\s*$", plain(part)))

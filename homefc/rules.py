@@ -335,10 +335,11 @@ AMOUNT_WORDS = re.compile(
 NUMBER_TYPES = ("integer", "number")
 
 
-def unsaid_amounts(text: str, functions: Sequence[Function]) -> set[str]:
+def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
     """Keys of device services that need a number the text does not give ("lower the blind" is not
-    set_cover_position, "turn on the heating" not set_temperature): none when any number or amount word is said."""
-    if AMOUNT_WORDS.search(text.lower()):
+    set_cover_position, "turn on the heating" not set_temperature): none when any number or amount word is said
+    outside the devices' names ("blind 2" says no position)."""
+    if AMOUNT_WORDS.search(_names_said(text, functions, catalog)[2]):
         return set()
     return {
         fn.key
@@ -359,7 +360,7 @@ def narrow(
     ruled_out = numbered_twins(text, functions, catalog) | unnamed_siblings(text, functions, catalog)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     pins = value_pins(text, [c.function for c in kept], catalog, states)
-    unsaid = unsaid_amounts(text, [c.function for c in kept])
+    unsaid = unsaid_amounts(text, [c.function for c in kept], catalog)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.

@@ -17,6 +17,7 @@ from homefc.references import (
     same_as,
     split_clauses,
     split_list,
+    split_named_pair,
     state_question,
     substitute,
 )
@@ -119,3 +120,22 @@ def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
         "what is the temperature, humidity and pressure",
     ):
         assert split_list(whole) == [whole]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("switch off the tree and the telly backlight", ["switch off the tree", "switch off the telly backlight"]),
+        ("sofa lamp and big light on", ["sofa lamp on", "big light on"]),
+        ("turn on the desk lamp and also the office speaker", ["turn on the desk lamp", "turn on the office speaker"]),
+        # Not two whole names: the noun is shared, or one item is not a device's name.
+        ("turn off the living room and kitchen ceiling lights", None),
+        ("close the bedroom blind and the lounge blind", None),
+        ("both bedside lamps off", None),
+        ("the tree and the telly backlight", None),  # no action said
+    ],
+)
+def test_two_devices_named_in_full_become_two_requests(
+    flat_catalog: Catalog, text: str, parts: list[str] | None
+) -> None:
+    assert split_named_pair(text, flat_catalog) == (parts or [text])

@@ -238,7 +238,7 @@ def test_a_service_that_needs_an_unsaid_number_is_ruled_out(
     flat_catalog: Catalog, text: str, dropped: set[str]
 ) -> None:
     fns = [f for f in flat_catalog.functions if f.entity_id in {"cover.living_room_blind", "climate.office"}]
-    assert unsaid_amounts(text, fns) == dropped
+    assert unsaid_amounts(text, fns, flat_catalog) == dropped
 
 
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
@@ -346,3 +346,12 @@ def test_rules_can_be_switched_off(flat_catalog: Catalog, domains: dict[str, Dom
     plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
     result = plain.ask("turn off the kitchen lights")
     assert "rule_calls" not in result.stats and result.stats["forward_passes"] > 0
+
+
+def test_the_number_of_a_numbered_twin_is_not_an_amount(domains: dict[str, DomainSpec]) -> None:
+    """Lowering "the living room blind 2" once became set_cover_position with position 2."""
+    blind = {"id": "cover.blind_2", "name": "Living room blind 2", "attributes": {"current_position": 100}}
+    catalog = build_catalog(home_from_data({"entities": [blind]}), domains)
+    fns = catalog.functions
+    assert unsaid_amounts("lower the living room blind 2", fns, catalog) == {"cover.set_cover_position:cover.blind_2"}
+    assert unsaid_amounts("living room blind 2 to 40%", fns, catalog) == set()
