@@ -196,6 +196,10 @@ def split_list(text: str) -> list[str]:
     return [f"{prefix}{item}{tail}".strip() for item in items]
 
 
+PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+")
+"""Between the two devices of a pair: ", ", " and ", " and also ", " plus "."""
+
+
 def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     """One action on two devices, each named in full by its name or an alias ("close the garage door and the
     living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
@@ -203,10 +207,8 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     match = LIST_REQUEST.match(text.strip())
     if match is None or catalog.home is None:
         return [text]
-    items = [
-        i.strip() for i in re.split(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+", match.group("items"))
-    ]
-    items = [plain(re.sub(r"^the\s+", "", i, flags=re.I)) for i in items if i]
+    items = [plain(re.sub(r"^the\s+", "", i.strip(), flags=re.I)) for i in PAIR_BREAK.split(match.group("items"))]
+    items = [i for i in items if i]
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if len(items) != 2 or not (prefix or tail):
         return [text]

@@ -70,8 +70,9 @@ UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
 TEMPERATURE_ARG = "temperature"
 BRIGHTNESS_STEP_ARG = "brightness_step_pct"
 BRIGHTNESS_STEP = 10
-BRIGHTNESS_LEVEL_ARGS = ("brightness_pct", "brightness")
 """Percent a light moves for "brighter" or "dim" without a number (docs/conventions.md)."""
+BRIGHTNESS_LEVEL_ARGS = ("brightness_pct", "brightness")
+"""Absolute brightness arguments, which a step rules out (Home Assistant takes one brightness argument)."""
 ABSOLUTE_LEVEL = re.compile(r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)")
 BRIGHTNESS_BY = re.compile(r"\bby\s+(?P<n>\d+)\s*(?:%|percent)")
 DIMMER = re.compile(r"\b(?:dim|dimmer|darker|less bright|too bright|turn (?:\w+ )*?down|lower)\b")
