@@ -33,6 +33,9 @@ class ServeSettings(BaseModel):
     """Requests waiting per site; one more is answered "busy" instead of queued."""
     session_idle_s: float = Field(default=300.0, ge=0)
     """A site's conversation (what "those" refers to) is forgotten after this long without a request."""
+    drain_s: float = Field(default=3.0, gt=0, le=60)
+    """On SIGTERM, accepted requests get this long to finish (the rest are answered "shutdown"); keep it and a
+    request's length under the unit's TimeoutStopSec (15 s)."""
     stall_s: float = Field(default=120.0, ge=1)
     """A request running longer than this stops the watchdog pings, so systemd restarts the service."""
     lang: str | None = None

@@ -31,6 +31,7 @@ hermes = true                        # answer hermes/asr/textCaptured and hermes
 request_topic = "homefc/request"
 response_prefix = "homefc/response"
 queue_size = 8                       # requests waiting per site before "busy"
+drain_s = 3.0                        # on SIGTERM, accepted requests get this long (under TimeoutStopSec=15)
 
 [serve.sites]                        # satellite siteId = area id, so "here" means that room
 # kitchen-satellite = "kitchen"

@@ -32,8 +32,6 @@ from homefc.voice.hermes import HermesBridge
 
 log = logging.getLogger(__name__)
 
-DRAIN_S = 3.0
-"""On SIGTERM, queued requests get this long to finish, replies 1 s more to reach the broker: exit within 5 s."""
 LOAD_EXTENSION_S = 120.0
 """Start-up time asked of systemd while the model loads (a Pi's SD card is slow)."""
 
@@ -144,7 +142,7 @@ def running(settings: Settings, broker: BrokerSettings, notifier: Notifier | Non
         describe = f"{len(session.home.entities)} entities, broker {broker.address}"
         yield Service(sites, outbox, lambda: session.client.connected, describe)
         notifier.stopping()
-        clean = sites.close(DRAIN_S)
+        clean = sites.close(settings.serve.drain_s)  # replies get 1 s more to reach the broker
         if not outbox.flush(1.0):
             log.warning("some replies were not acknowledged by the broker before shutdown")
         log.info(

@@ -64,7 +64,7 @@ def test_serve_tells_systemd_it_is_ready_pings_the_watchdog_and_stops_cleanly(
     config = tmp_path / "config.toml"
     config.write_text(
         f'audit_log = "{tmp_path / "audit.jsonl"}"\n[mqtt]\nport = {broker.port}\n'
-        '[policy]\nallow_writes = [{domain = "light"}]\n'
+        '[serve]\ndrain_s = 60\n[policy]\nallow_writes = [{domain = "light"}]\n'
     )
     notify = NotifySocket(tmp_path / "notify.sock")
     env = {**os.environ, "NOTIFY_SOCKET": str(notify.path), "WATCHDOG_USEC": "400000", "PYTHONUNBUFFERED": "1"}
@@ -88,11 +88,8 @@ def test_serve_tells_systemd_it_is_ready_pings_the_watchdog_and_stops_cleanly(
         for i, text in enumerate(texts):
             inbox.send("homefc/request", {"id": f"r{i}", "text": text})
         time.sleep(0.3)  # delivered to the service: accepted
-        start = time.monotonic()
         proc.send_signal(signal.SIGTERM)
-        rc = proc.wait(10)
-        took = time.monotonic() - start
-        assert rc == 0 and took <= 5.0, f"exit {rc} after {took:.1f} s"
+        assert proc.wait(120) == 0  # a generous drain_s: this checks that accepted work finishes, not how fast
         for i in range(len(texts)):
             [reply] = inbox.wait_topic(f"homefc/response/r{i}", timeout=5)
             assert reply["status"] == "ok", reply
@@ -107,7 +104,9 @@ def test_serve_tells_systemd_it_is_ready_pings_the_watchdog_and_stops_cleanly(
             inbox.close()
         notify.close()
         log.close()
-    assert "Traceback" not in (tmp_path / "serve.log").read_text()
+    served = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in served
+    assert "stopped: 3 requests handled, 0 refused\n" in served, served
 
 
 def test_notifier_speaks_to_abstract_sockets_and_is_silent_without_systemd() -> None:
