@@ -19,7 +19,7 @@ from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_f
 from homefc.references import split_clauses, split_list, split_named_pair
 from homefc.retrieval import Candidate, Retriever
 from homefc.rounds import RoundFrame, round_frame, round_pieces
-from homefc.rules import area_lights, narrow
+from homefc.rules import NOT_FOUND, area_lights, named_devices, narrow
 
 log = logging.getLogger(__name__)
 
@@ -221,25 +221,32 @@ class Assistant:
             clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
         )
         suffix = self.engine.tokenize_plain(content) + self._tail
-        gen = self.engine.generate(
-            self._prefix,
-            suffix,
-            grammar.text,
-            max_tokens=self.max_tokens,
-            use_cache=use_cache,
-            fast_forward=self.fast_forward if fast_forward is None else fast_forward,
-            backend=backend or self.backend,
-        )
+        fast = self.fast_forward if fast_forward is None else fast_forward
+        options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
+        options["backend"] = backend or self.backend
+        gen = first = self.engine.generate(self._prefix, suffix, grammar.text, **options)
         result.content, result.pins = content, pins
         self._take(result, gen, functions)
+        prefill_ms, decode_ms = gen.prefill_ms, gen.decode_ms
+        named = named_devices(clean, functions, self.catalog) if self.rules and result.answer else set()
+        if named and NOT_FOUND.search(result.answer or ""):
+            # The model says a device does not exist that the words name by its name or alias (the prompt shows
+            # ids, not aliases): ask again with only that device's functions and no answer.
+            fns = [f for f in functions if f.entity_id in named]
+            again = build_grammar(fns, max_calls=self.max_calls, pins=pins, allow_answer=False)
+            gen = self.engine.generate(self._prefix, suffix, again.text, keep_suffix=True, **options)
+            self._take(result, gen, fns)
+            decode_ms += gen.prefill_ms + gen.decode_ms
         result.timings = Timings(
             retrieve_ms=(t1 - t0) * 1000,
             grammar_ms=(t2 - t1) * 1000,
-            prefill_ms=gen.prefill_ms,
-            decode_ms=gen.decode_ms,
+            prefill_ms=prefill_ms,
+            decode_ms=decode_ms,
             total_ms=(time.perf_counter() - start) * 1000,
         )
         result.stats = self._stats(gen, len(grammar.text), len(pins))
+        if named and gen is not first:
+            result.stats["named_retry"] = 1
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:

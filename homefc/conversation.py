@@ -13,26 +13,25 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from homefc.actuator import Actuator
 from homefc.answers import join, name_of, render
 from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, clean_text
 from homefc.calls import Call
 from homefc.catalog import Catalog
+from homefc.nested import Condition, condition, same_as, state_is, value_phrase, wanted_attributes
 from homefc.outcome import Outcome
 from homefc.prompt import describe_state
 from homefc.references import (
     PLURAL,
     choose,
-    condition,
     distinguishing,
     ellipsis,
     find_area,
     is_no,
     is_yes,
     match_entities,
-    same_as,
     state_question,
     substitute,
 )
@@ -342,18 +341,39 @@ class Conversation:
         cond = condition(text)
         if cond is None:
             return None
+        if cond.on_target:
+            return self._act_if(cond, text)
         read = self._read(cond.subject)
         if read is None or read.state is None or read.call.entity_id is None:
             return None
         steps = [Step("condition", text)]
-        name = name_of(self.catalog, read.call.entity_id)
-        holds = _state_is(read.call.entity_id, read.state.state, cond.state)
-        if not holds:
-            said = read.state.state or "unknown"
-            return Reply(f"{name[:1].upper()}{name[1:]} is {said}, so I left it.", [read], steps)
+        if not _holds(read, cond.state):
+            return Reply(_left([read], self.catalog), [read], steps)
         self.memory.last_entities = [read.call.entity_id]
         reply = self._request(cond.action, steps)
         reply.outcomes.insert(0, read)
+        return reply
+
+    def _act_if(self, cond: Condition, text: str) -> Reply | None:
+        """ "Close the lounge blind if it's open": the model picks the calls for the action alone; each runs only
+        if a read of its own device shows the condition holds, so the check is on exactly what would change."""
+        result = self.assistant.ask(cond.action, context_area=self.context_area, states=self.actuator.states)
+        steps = [Step("condition", text), Step("model", cond.action, result)]
+        calls = [c for c in _unique(result.calls) if c.entity_id and not c.name.endswith(".get_state")]
+        if result.error or not calls:
+            return Reply(result.answer, steps=steps) if result.answer and not result.calls else None
+        reads: dict[str, Outcome] = {}
+        for call in calls:
+            entity_id = call.entity_id or ""
+            if entity_id not in reads:
+                read = Call(name=f"{entity_id.split('.', 1)[0]}.get_state", arguments={"entity_id": entity_id})
+                reads[entity_id] = self.actuator.execute(read, text=text)
+        holding = [c for c in calls if _holds(reads[c.entity_id or ""], cond.state)]
+        self.memory.last_entities = list(reads)
+        if not holding:
+            return Reply(_left(list(reads.values()), self.catalog), list(reads.values()), steps)
+        reply = self._run(holding, cond.action, steps)
+        reply.outcomes[:0] = list(reads.values())
         return reply
 
     def _same_as(self, text: str) -> Reply | None:
@@ -361,14 +381,13 @@ class Conversation:
         same = same_as(text)
         if same is None or not same.head:
             return None
-        read = self._read(f"{same.what or ''} {same.source}".strip(), _wanted(same.what))
+        read = self._read(f"{same.what or ''} {same.source}".strip(), wanted_attributes(same.what))
         if read is None or read.state is None:
             return None
-        value = _value_phrase(read.state.state, read.state.attributes, same.what)
+        value = value_phrase(read.state.state, read.state.attributes, same.what)
         if value is None:
             return None
-        head = same.head if same.head.lower().split()[-1] == "to" else f"{same.head} to"
-        reply = self._request(f"{head} {value}", [Step("same as", text)])
+        reply = self._request(f"{same.head} to {value}", [Step("same as", text)])
         reply.outcomes.insert(0, read)
         return reply
 
@@ -405,48 +424,13 @@ def _unique(calls: Sequence[Call]) -> list[Call]:
     return list({c.render(): c for c in calls}.values())
 
 
-_STATE_SYNONYMS = {"open": {"open", "on", "opening"}, "closed": {"closed", "off", "closing"}}
+def _left(reads: Sequence[Outcome], catalog: Catalog) -> str:
+    """The reply when a condition does not hold: what each device is, and that it was left alone."""
+    parts = [f"{name_of(catalog, o.call.entity_id)} is {o.state.state if o.state else 'unknown'}" for o in reads]
+    said = join(parts)
+    return f"{said[:1].upper()}{said[1:]}, so I left {'it' if len(reads) == 1 else 'them'}."
 
 
-def _state_is(entity_id: str, actual: str | None, wanted: str) -> bool:
-    if actual is None:
-        return False
-    if entity_id.startswith("binary_sensor."):
-        return actual in _STATE_SYNONYMS.get(wanted, {wanted})
-    return actual == wanted or (wanted == "open" and actual == "opening")
-
-
-def _wanted(what: str | None) -> list[str]:
-    """The attributes a "the same X" can mean, most likely first."""
-    want = (what or "").lower()
-    if "bright" in want or "level" in want:
-        return ["brightness"]
-    if "position" in want or "open" in want:
-        return ["current_position"]
-    if "volume" in want or "loud" in want:
-        return ["volume_level"]
-    if "temp" in want or "warm" in want or "heat" in want:
-        return ["temperature"]
-    return ["temperature", "brightness", "current_position", "volume_level"]
-
-
-def _value_phrase(state: str | None, attributes: dict[str, Any], what: str | None) -> str | None:
-    """The value a "same as" refers to, said the way a request says it (`21 degrees`, `40%`)."""
-    want = (what or "").lower()
-    for name in _wanted(what):
-        value = attributes.get(name)
-        if not isinstance(value, int | float):
-            continue
-        if name == "temperature":
-            return f"{value:g} degrees"
-        if name == "brightness":
-            return f"{round(value * 100 / 255)}% brightness"
-        if name == "volume_level":
-            return f"{round(value * 100)}% volume"
-        return f"{value:g}%"
-    if "temp" in want and state is not None:
-        try:
-            return f"{float(state):g} degrees"
-        except ValueError:
-            return None
-    return None
+def _holds(read: Outcome, wanted: str) -> bool:
+    """Whether a read found its device in the wanted state."""
+    return read.state is not None and state_is(read.call.entity_id or "", read.state.state, wanted)

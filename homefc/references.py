@@ -138,15 +138,6 @@ KIND_DOMAINS = {
     "radiator": ("climate",),
 }
 """The noun of "which lights are on?" → the domains it means (an unknown noun, "which devices", limits nothing)."""
-CONDITION = re.compile(
-    r"^(?:if|when|in case)\s+(?P<subject>.+?)\s+(?:is|are)\s+(?:still\s+)?(?P<state>"
-    + "|".join(STATE_WORDS)
-    + r")\s*,?\s*(?:then\s+)?(?P<action>.+?)[.!?]*$",
-    re.I,
-)
-SAME_AS = re.compile(
-    r"(?:to\s+)?the same(?:\s+(?P<what>[\w ]+?))?\s+as\s+(?:the\s+|in the\s+)?(?P<source>[\w' ]+?)\s*[.!?]*$", re.I
-)
 
 
 def plain(text: str) -> str:
@@ -346,39 +337,3 @@ def state_question(text: str) -> StateQuestion | None:
     kind = (match.group("kind") or "").lower()
     domains = KIND_DOMAINS.get(kind) or KIND_DOMAINS.get(kind.removesuffix("es")) or KIND_DOMAINS.get(kind[:-1], ())
     return StateQuestion(match.group("state"), match.group("area"), bool(match.group("here")), domains)
-
-
-@dataclass
-class Condition:
-    """ "If the garage door is open, close it." """
-
-    subject: str
-    state: str
-    action: str
-
-
-def condition(text: str) -> Condition | None:
-    """The parts of a conditional request, else None."""
-    match = CONDITION.match(text.strip())
-    if match is None:
-        return None
-    return Condition(match.group("subject").strip(), match.group("state").lower(), match.group("action").strip())
-
-
-@dataclass
-class SameAs:
-    """ "Set the bedroom to the same temperature as the living room." """
-
-    head: str
-    what: str | None
-    source: str
-    span: tuple[int, int]
-
-
-def same_as(text: str) -> SameAs | None:
-    """The parts of a "the same X as Y" request, else None."""
-    match = SAME_AS.search(text)
-    if match is None:
-        return None
-    what = (match.group("what") or "").strip() or None
-    return SameAs(text[: match.start()].strip(), what, match.group("source").strip(), match.span())

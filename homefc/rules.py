@@ -349,6 +349,23 @@ def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -
     }
 
 
+NOT_FOUND = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+find\b", re.I)
+"""An answer saying a device does not exist ("Sorry, I can't find a star lamp in your home.")."""
+
+
+def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """The candidates' entities the text names by their full name or one of their aliases ("the star lamp")."""
+    if catalog.home is None:
+        return set()
+    said = f" {plain(text)} "
+    found: set[str] = set()
+    for fn in functions:
+        entity = catalog.home.entity(fn.entity_id) if fn.entity_id else None
+        if entity is not None and any(f" {p} " in said for n in [entity.name, *entity.aliases] if (p := plain(n))):
+            found.add(entity.id)
+    return found
+
+
 def narrow(
     text: str,
     candidates: Sequence[Candidate],

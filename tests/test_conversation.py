@@ -100,6 +100,30 @@ def test_nested_requests_read_first(talk: Callable[..., tuple[Conversation, Virt
     assert home.states["climate.bedroom"].attributes["temperature"] == 22.5
 
 
+def test_a_condition_after_the_action_checks_the_device_it_acts_on(
+    talk: Callable[..., tuple[Conversation, VirtualHome]],
+) -> None:
+    conv, home = talk()
+    home.setup({"cover.living_room_blind": {"state": "closed", "attributes": {"current_position": 0}}})
+    reply = conv.say("close the lounge blind if it's open")
+    assert [(o.call.name, o.status) for o in reply.outcomes] == [("cover.get_state", "read")]
+    assert reply.text == "The living room window blind is closed, so I left it."
+    home.setup({"cover.living_room_blind": {"state": "open", "attributes": {"current_position": 100}}})
+    reply = conv.say("check the lounge blind and close it if it's still open")
+    assert [o.call.name for o in reply.outcomes] == ["cover.get_state", "cover.close_cover"]
+    assert home.states["cover.living_room_blind"].state == "closed"
+
+
+def test_a_setting_copied_by_comparison_reads_the_other_device(
+    talk: Callable[..., tuple[Conversation, VirtualHome]],
+) -> None:
+    conv, home = talk()
+    home.setup({"media_player.kitchen_speaker": {"state": "playing", "attributes": {"volume_level": 0.4}}})
+    reply = conv.say("make the office speaker as loud as the kitchen speaker")
+    assert reply.outcomes[0].call.render() == 'media_player.get_state(entity_id="media_player.kitchen_speaker")'
+    assert home.states["media_player.office_speaker"].attributes["volume_level"] == 0.4
+
+
 def test_thirty_turns_keep_memory_bounded_and_references_right(
     talk: Callable[..., tuple[Conversation, VirtualHome]],
 ) -> None:

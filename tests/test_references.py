@@ -1,4 +1,4 @@
-"""The text rules a conversation uses: pronouns, "… too", yes/no, choices, state questions, conditions, same-as."""
+"""The text rules a conversation uses: pronouns, "… too", yes/no, choices, state questions, clause splits."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from homefc.catalog import Catalog
 from homefc.references import (
     StateQuestion,
     choose,
-    condition,
     distinguishing,
     ellipsis,
     find_area,
     is_no,
     is_yes,
-    same_as,
     split_clauses,
     split_list,
     split_named_pair,
@@ -54,7 +52,7 @@ def test_yes_and_no() -> None:
     assert not is_yes("no") and not is_no("yes") and not is_yes("turn on the lamp")
 
 
-def test_state_questions_conditions_and_same_as() -> None:
+def test_state_questions() -> None:
     assert state_question("What's on in the living room?") == state_question("what is on in the living room")
     question = state_question("which lights are on in the kitchen")
     assert question is not None and (question.state, question.area_text) == ("on", "kitchen")
@@ -63,10 +61,6 @@ def test_state_questions_conditions_and_same_as() -> None:
     assert here is not None and here.here and here.domains == ("cover",) and here.area_text is None
     assert state_question("what's on in here") == StateQuestion("on", None, True, ())
     assert state_question("what's open?") is not None and state_question("turn on the light") is None
-    cond = condition("If the garage door is open, close it.")
-    assert cond is not None and (cond.subject, cond.state, cond.action) == ("the garage door", "open", "close it")
-    same = same_as("set the bedroom to the same temperature as the living room")
-    assert same is not None and (same.head, same.what, same.source) == ("set the bedroom", "temperature", "living room")
 
 
 def test_answers_to_which_one(flat_catalog: Catalog) -> None:

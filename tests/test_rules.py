@@ -24,6 +24,7 @@ from homefc.rules import (
     area_lights,
     brightness_step,
     cover_position,
+    named_devices,
     numbered_twins,
     temperature_pins,
     temperature_setpoint,
@@ -355,3 +356,20 @@ def test_the_number_of_a_numbered_twin_is_not_an_amount(domains: dict[str, Domai
     fns = catalog.functions
     assert unsaid_amounts("lower the living room blind 2", fns, catalog) == {"cover.set_cover_position:cover.blind_2"}
     assert unsaid_amounts("living room blind 2 to 40%", fns, catalog) == set()
+
+
+def test_devices_named_by_name_or_alias(flat_catalog: Catalog) -> None:
+    fns = [f for f in flat_catalog.functions if f.tool == "light.turn_on"]
+    assert named_devices("turn on the star lamp if it is off", fns, flat_catalog) == {"light.night_light"}
+    assert named_devices("Night light on, please!", fns, flat_catalog) == {"light.night_light"}
+    assert named_devices("turn on the starlamp", fns, flat_catalog) == set()
+    assert named_devices("turn on the lava lamp", fns, flat_catalog) == set()
+
+
+def test_a_device_named_by_its_alias_is_not_answered_as_missing(tuned: Assistant) -> None:
+    """The prompt shows ids, not aliases: when the model says a named device does not exist, it asks again."""
+    result = tuned.ask("open the sunshade")
+    assert [c.render() for c in result.calls] == ['cover.open_cover(entity_id="cover.balcony_awning")']
+    assert result.stats["named_retry"] == 1  # the first pass said there was no sunshade
+    missing = tuned.ask("open the garage door")
+    assert not missing.calls and missing.answer and "named_retry" not in missing.stats
