@@ -25,6 +25,7 @@ from homefc.config import Settings
 from homefc.domains import load_domains
 from homefc.home import Home
 from homefc.homegen import generate_home
+from homefc.merge import merge_type
 from homefc.resources import resolve_model
 from homefc.syntax import tokens_per_call
 
@@ -40,8 +41,9 @@ class BenchConfig:
     use_cache: bool = True
     fast_forward: bool = True
     backend: str = "llguidance"
-    runtime_lora: bool = False
-    """Apply the model's LoRA adapter per token instead of running the merged model (tuned models only)."""
+    model: str = ""
+    """Which model runs it: '' the default; 'lora' the adapter applied per token instead of merged; 'q8_0' or
+    'bf16' the adapter merged into weights of that type (tuned models only; left out where it is the default)."""
 
 
 CONFIGS: tuple[BenchConfig, ...] = (
@@ -49,7 +51,9 @@ CONFIGS: tuple[BenchConfig, ...] = (
     BenchConfig("no prefix cache", use_cache=False),
     BenchConfig("no fast-forward", fast_forward=False),
     BenchConfig("llama.cpp GBNF sampler", fast_forward=False, backend="llamacpp"),
-    BenchConfig("run-time LoRA", runtime_lora=True),
+    BenchConfig("run-time LoRA", model="lora"),
+    BenchConfig("Q8_0 merge", model="q8_0"),
+    BenchConfig("BF16 merge", model="bf16"),
 )
 
 _TEMPLATES: dict[str, list[str]] = {
@@ -139,17 +143,18 @@ def run_configs(
     assistant: Assistant,
     requests: list[str],
     configs: tuple[BenchConfig, ...],
-    runtime_lora: Assistant | None = None,
+    variants: dict[str, Assistant] | None = None,
 ) -> list[dict[str, Any]]:
     """Every request under every configuration, the order rotating per request; one warm-up request each.
 
-    `runtime_lora` is the same assistant on a model that applies its adapter per token; without it the
-    configurations that need it are left out.
+    `variants` are the same assistant on other model files, by BenchConfig.model; configurations whose model is
+    not among them are left out.
     """
-    configs = tuple(c for c in configs if runtime_lora is not None or not c.runtime_lora)
+    variants = variants or {}
+    configs = tuple(c for c in configs if not c.model or c.model in variants)
 
     def ask(c: BenchConfig, text: str) -> AskResult:
-        target = runtime_lora if c.runtime_lora and runtime_lora is not None else assistant
+        target = variants[c.model] if c.model else assistant
         return target.ask(text, use_cache=c.use_cache, fast_forward=c.fast_forward, backend=c.backend)
 
     stats = {c.name: ConfigStats(c.name) for c in configs}
@@ -218,7 +223,7 @@ def machine() -> str:
 
 def run_bench(settings: Settings, home_sizes: list[int], n_requests: int) -> dict[str, Any]:
     """The whole benchmark: cold start probes, then every configuration on each home size."""
-    from homefc.factory import assistant_factory
+    from homefc.factory import AssistantFactory, assistant_factory
 
     report: dict[str, Any] = {"machine": machine(), "settings": json.loads(settings.model_dump_json()), "homes": []}
     probe_first = _probe(settings, home_sizes[0])  # fills the on-disk caches if they were empty
@@ -226,15 +231,19 @@ def run_bench(settings: Settings, home_sizes: list[int], n_requests: int) -> dic
     report["cold_start"] = {"first": probe_first, "warm_caches": probe_warm}
     domains = load_domains(settings.domains)
     make = assistant_factory(settings, domains)
-    make_runtime_lora = None
+    makers: dict[str, AssistantFactory] = {}
     if settings.merge_adapter and resolve_model(settings.model, settings.adapter).adapter is not None:
-        make_runtime_lora = assistant_factory(settings.model_copy(update={"merge_adapter": False}), domains)
+        makers["lora"] = assistant_factory(settings.model_copy(update={"merge_adapter": False}), domains)
+        for qtype in ("q8_0", "bf16"):
+            if qtype != merge_type(settings.merge_type):
+                makers[qtype] = assistant_factory(settings.model_copy(update={"merge_type": qtype}), domains)
+    report["merge_type"] = merge_type(settings.merge_type) if makers else None
     for size in home_sizes:
         home = generate_home(size, seed=HOME_SEED)
         catalog = build_catalog(home, domains)
         assistant = make(catalog)
-        slow = make_runtime_lora(catalog) if make_runtime_lora is not None else None
-        rows = run_configs(assistant, bench_requests(home, n_requests), CONFIGS, slow)
+        variants = {name: maker(catalog) for name, maker in makers.items()}
+        rows = run_configs(assistant, bench_requests(home, n_requests), CONFIGS, variants)
         report["homes"].append({"entities": size, "functions": len(assistant.catalog.functions), "configs": rows})
     return report
 
@@ -243,8 +252,9 @@ def render_markdown(report: dict[str, Any]) -> str:
     """The report as README-ready markdown."""
     warm = report["cold_start"]["warm_caches"]
     model = report["settings"].get("model") or "default model"
+    merged = f"; adapter merged into {report['merge_type'].upper()}" if report.get("merge_type") else ""
     lines = [
-        f"Machine: {report['machine']}; {model}; threads {report['settings'].get('threads') or 'all'}.",
+        f"Machine: {report['machine']}; {model}{merged}; threads {report['settings'].get('threads') or 'all'}.",
         f"Cold start to ready with warm caches: {warm['ready_ms']} ms (prefix state from {warm['prefix_from']}); "
         f"first start: {report['cold_start']['first']['ready_ms']} ms; peak RSS {warm['peak_rss_mb']} MB.",
         "",

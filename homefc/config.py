@@ -96,7 +96,9 @@ class Settings(BaseModel):
     serve: ServeSettings = Field(default_factory=ServeSettings)
     """The `[serve]` table: request topics, sites and queues of `homefc serve`."""
     merge_adapter: bool = True
-    """Fold the LoRA adapter into a cached Q8_0 model on first use instead of applying it per token (faster)."""
+    """Fold the LoRA adapter into a cached model on first use instead of applying it per token (faster)."""
+    merge_type: Literal["auto", "q8_0", "bf16", "q4_0"] = "auto"
+    """Weight type of the merged model: auto is bf16 on CPUs with AVX512-BF16 (faster there), else q8_0."""
 
 
 def load_settings(path: str | Path | None = None, **overrides: Any) -> Settings:

@@ -68,13 +68,18 @@ class Generation:
     """True when the grammar completed (not cut off by max_tokens)."""
 
 
-def cpu_has_amx() -> bool:
-    """True on CPUs that advertise Intel AMX tiles (Linux /proc/cpuinfo)."""
+def cpu_has(flag: str) -> bool:
+    """True when the CPU advertises the feature flag (Linux /proc/cpuinfo; False where that cannot be read)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return any(line.startswith("flags") and " amx_tile" in line for line in f)
+            return any(line.startswith("flags") and flag in line.split(":", 1)[-1].split() for line in f)
     except OSError:
         return False
+
+
+def cpu_has_amx() -> bool:
+    """True on CPUs that advertise Intel AMX tiles."""
+    return cpu_has("amx_tile")
 
 
 _PARAMS_LOCK = threading.Lock()

@@ -12,7 +12,7 @@ from homefc.config import Settings
 from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine, check_gguf
 from homefc.home import bundled_home, load_home
-from homefc.merge import merged_model
+from homefc.merge import merge_type, merged_model
 from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, load_fewshot
 from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
@@ -33,7 +33,9 @@ def load_catalog(settings: Settings, domains: dict[str, DomainSpec]) -> Catalog:
     return build_catalog(load_home(settings.home or bundled_home()), domains)
 
 
-def model_files(base: Path, adapter: Path | None, cache: Path, *, merge: bool) -> tuple[Path, Path | None]:
+def model_files(
+    base: Path, adapter: Path | None, cache: Path, *, merge: bool, qtype: str = "auto"
+) -> tuple[Path, Path | None]:
     """(model, run-time adapter): the cached merge of base and adapter when merging, else the two files as given.
 
     A cache that cannot be written costs speed, not service: the adapter is then applied at run time.
@@ -43,7 +45,7 @@ def model_files(base: Path, adapter: Path | None, cache: Path, *, merge: bool) -
     check_gguf(base)
     check_gguf(adapter)
     try:
-        return merged_model(base, adapter, cache / "models" / "merged"), None
+        return merged_model(base, adapter, cache / "models" / "merged", merge_type(qtype)), None
     except OSError as exc:
         log.warning("cannot write the merged model under %s (%s); applying the adapter at run time", cache, exc)
         return base, adapter
@@ -54,7 +56,9 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
     set_offline()
     choice = resolve_model(settings.model, settings.adapter, settings.prompt_profile)
     cache = settings.cache_dir or cache_dir()
-    model, lora = model_files(choice.base, choice.adapter, cache, merge=settings.merge_adapter)
+    model, lora = model_files(
+        choice.base, choice.adapter, cache, merge=settings.merge_adapter, qtype=settings.merge_type
+    )
     engine = Engine(model, n_ctx=settings.n_ctx, n_threads=settings.threads, lora_path=lora, state_dir=cache / "kv")
     embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
     fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None

@@ -11,6 +11,7 @@ from homefc.bench import CONFIGS, bench_requests
 from homefc.calls import Call
 from homefc.cli import main
 from homefc.homegen import generate_home
+from homefc.merge import merge_type
 from homefc.syntax import render
 
 
@@ -29,7 +30,9 @@ def test_bench_reports_each_configuration_and_a_warm_restart(
     assert main(["bench", "--home-size", "30", "--requests", "2", "--json", str(out)]) == 0
     report = json.loads(out.read_text())
     rows = report["homes"][0]["configs"]
-    assert [r["name"] for r in rows] == [c.name for c in CONFIGS]
+    configs = [c for c in CONFIGS if c.model != report["merge_type"]]
+    assert report["merge_type"] == merge_type() and len(configs) == len(CONFIGS) - 1
+    assert [r["name"] for r in rows] == [c.name for c in configs]
     assert all(r["requests"] == 2 for r in rows)
     default = rows[0]
     assert default["p50_ratio"] == 1.0 and default["same_calls_as_default"] == 1.0
@@ -40,7 +43,7 @@ def test_bench_reports_each_configuration_and_a_warm_restart(
     syntax = default["syntax_tokens_per_call"]
     assert syntax["json"] > syntax["python"] > syntax["terse"] > 0
     table = capsys.readouterr().out
-    assert all(c.name in table for c in CONFIGS) and "Cold start" in table and "terse" in table
+    assert all(c.name in table for c in configs) and "Cold start" in table and "terse" in table
 
 
 def test_call_syntaxes_render_the_same_call() -> None:

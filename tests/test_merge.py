@@ -1,4 +1,5 @@
-"""The runtime folds the shipped LoRA adapter into a cached Q8_0 model and decodes the same calls as run-time LoRA."""
+"""The runtime folds the shipped LoRA adapter into a cached model (Q8_0 or bf16) that decodes the calls of run-time
+LoRA."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from homefc import merge
 from homefc.assistant import Assistant
 from homefc.catalog import Catalog
 from homefc.domains import DomainSpec
@@ -53,7 +55,19 @@ def test_the_merge_is_made_once_and_then_reused(tuned: tuple[Path, Path], cache_
     assert model_files(base, adapter, cache_dir, merge=False) == (base, adapter)
 
 
+def test_auto_merge_type_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bf16 where the CPU computes in it (faster prefill in `homefc bench`), q8_0 elsewhere; a named type as is."""
+    monkeypatch.setattr(merge, "cpu_has_bf16", lambda: True)
+    assert merge.merge_type() == "bf16" and merge.merge_type("q8_0") == "q8_0"
+    monkeypatch.setattr(merge, "cpu_has_bf16", lambda: False)
+    assert merge.merge_type("auto") == "q8_0" and merge.merge_type("bf16") == "bf16"
+    with pytest.raises(ValueError, match="unsupported merge type q2_k"):
+        merge.merge_type("q2_k")
+
+
+@pytest.mark.parametrize("qtype", ["q8_0", "bf16"])
 def test_merged_model_decodes_the_calls_run_time_lora_decodes(
+    qtype: str,
     tuned: tuple[Path, Path],
     cache_dir: Path,
     flat_catalog: Catalog,
@@ -61,7 +75,8 @@ def test_merged_model_decodes_the_calls_run_time_lora_decodes(
     domains: dict[str, DomainSpec],
 ) -> None:
     base, adapter = tuned
-    merged, _ = model_files(base, adapter, cache_dir, merge=True)
+    merged, _ = model_files(base, adapter, cache_dir, merge=True, qtype=qtype)
+    assert f".{qtype}." in merged.name
     replies = []
     for model, lora in ((merged, None), (base, adapter)):
         engine = Engine(model, n_ctx=2048, lora_path=lora)
@@ -69,7 +84,7 @@ def test_merged_model_decodes_the_calls_run_time_lora_decodes(
         replies.append([[c.model_dump() for c in assistant.ask(text).calls] for text in REQUESTS])
         engine.close()
     same = sum(a == b for a, b in zip(*replies, strict=True))
-    # Q8_0 re-quantises the merged weights; a near-tie may flip, a merge mistake flips most requests.
+    # Q8_0 re-quantises the merged weights and bf16 rounds them; a near-tie may flip, a merge mistake flips most.
     assert same >= len(REQUESTS) - 1, replies
     assert any(replies[0]), "the tuned model makes calls on these requests"
 
