@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -81,21 +81,33 @@ class Embedder(Protocol):
 
 
 class SentenceEmbedder:
-    """A sentence-transformers model loaded from a local path, on the CPU, with the hub off."""
+    """A sentence-transformers model from a local path, on the CPU, with the hub off.
+
+    A BERT model with mean pooling (the default all-MiniLM-L6-v2) runs in numpy (homefc.minilm), which gives the
+    same vectors without importing sentence-transformers (about 4 s of a cold start); any other model loads
+    through sentence-transformers.
+    """
 
     def __init__(self, path: str | Path) -> None:
+        from homefc.minilm import MiniLM, supported
         from homefc.resources import set_offline
 
         set_offline()
         path = Path(path)
         if not path.exists():
             raise EmbedderError(f"{path}: embedder not found")
+        self._minilm: MiniLM | None = None
+        self._model: Any = None
         try:
-            from sentence_transformers import SentenceTransformer
+            if supported(path):
+                self._minilm = MiniLM(path)
+            else:
+                from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(str(path), device="cpu")
+                self._model = SentenceTransformer(str(path), device="cpu")
         except Exception as exc:
             raise EmbedderError(f"{path}: cannot load as a sentence-transformers model: {exc}") from None
+        # The numpy path's vectors equal sentence-transformers' to 1e-6, so both share the embedding cache.
         self._name = f"{path.resolve()}"
 
     @property
@@ -105,6 +117,8 @@ class SentenceEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Normalised embeddings of the texts."""
+        if self._minilm is not None:
+            return self._minilm.encode(list(texts))
         vecs = self._model.encode(
             list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
