@@ -42,8 +42,9 @@ class BenchConfig:
     fast_forward: bool = True
     backend: str = "llguidance"
     model: str = ""
-    """Which model runs it: '' the default; 'lora' the adapter applied per token instead of merged; 'q8_0' or
-    'bf16' the adapter merged into weights of that type (tuned models only; left out where it is the default)."""
+    """Which assistant runs it: '' the default; 'lora' the adapter applied per token instead of merged; 'q8_0' or
+    'bf16' the adapter merged into weights of that type (tuned models only; left out where it is the default);
+    'grammar-only' the candidates in the grammar but not in the prompt (prompt strategy)."""
 
 
 CONFIGS: tuple[BenchConfig, ...] = (
@@ -54,6 +55,7 @@ CONFIGS: tuple[BenchConfig, ...] = (
     BenchConfig("run-time LoRA", model="lora"),
     BenchConfig("Q8_0 merge", model="q8_0"),
     BenchConfig("BF16 merge", model="bf16"),
+    BenchConfig("grammar-only prompt", model="grammar-only"),
 )
 
 _TEMPLATES: dict[str, list[str]] = {
@@ -238,6 +240,9 @@ def run_bench(settings: Settings, home_sizes: list[int], n_requests: int) -> dic
             if qtype != merge_type(settings.merge_type):
                 makers[qtype] = assistant_factory(settings.model_copy(update={"merge_type": qtype}), domains)
     report["merge_type"] = merge_type(settings.merge_type) if makers else None
+    if settings.prompt_strategy == "candidates":
+        bare = settings.model_copy(update={"prompt_strategy": "grammar-only"})
+        makers["grammar-only"] = assistant_factory(bare, domains)
     for size in home_sizes:
         home = generate_home(size, seed=HOME_SEED)
         catalog = build_catalog(home, domains)

@@ -52,6 +52,14 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
         help="feed read results back to the model for another round (default: when the model was trained for it)",
     )
     p.add_argument(
+        "--grammar-only",
+        dest="prompt_strategy",
+        action="store_const",
+        const="grammar-only",
+        default=None,
+        help="put the retrieved functions in the grammar only, not in the prompt (a prompt strategy to compare)",
+    )
+    p.add_argument(
         "--runtime-lora",
         dest="merge_adapter",
         action="store_false",
@@ -167,6 +175,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         rules=args.rules,
         follow_up=args.follow_up,
         merge_adapter=args.merge_adapter,
+        prompt_strategy=args.prompt_strategy,
     )
 
 

@@ -95,6 +95,9 @@ class Settings(BaseModel):
     """The `[mqtt]` table: the broker homefc talks to; None means none configured (the demo embeds one)."""
     serve: ServeSettings = Field(default_factory=ServeSettings)
     """The `[serve]` table: request topics, sites and queues of `homefc serve`."""
+    prompt_strategy: Literal["candidates", "grammar-only"] = "candidates"
+    """Where the retrieved functions go: `candidates` lists them in the request's prompt and grammar (default);
+    `grammar-only` puts them in the grammar alone (shorter prompt, measured in README's strategy table)."""
     merge_adapter: bool = True
     """Fold the LoRA adapter into a cached model on first use instead of applying it per token (faster)."""
     merge_type: Literal["auto", "q8_0", "bf16", "q4_0"] = "auto"

@@ -13,7 +13,7 @@ from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine, check_gguf
 from homefc.home import bundled_home, load_home
 from homefc.merge import merge_type, merged_model
-from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, load_fewshot
+from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, PromptStyle, load_fewshot
 from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
 
@@ -64,6 +64,10 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
     fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
     system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
 
+    style: PromptStyle = "compact" if choice.profile == "compact" else "full"
+    if settings.prompt_strategy == "grammar-only":
+        style = "bare"
+
     def make(catalog: Catalog, previous: Assistant | None = None) -> Assistant:
         """An assistant for the catalog; with `previous` (an older inventory's), known documents keep their vectors."""
         earlier = previous.retriever if previous is not None else None
@@ -80,7 +84,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
             max_tokens=settings.max_tokens,
             backend=settings.grammar_backend,
             fast_forward=settings.fast_forward,
-            style="compact" if choice.profile == "compact" else "full",
+            style=style,
             split=settings.split_clauses,
             rules=settings.rules,
             rounds=choice.rounds if settings.follow_up is None else settings.follow_up,

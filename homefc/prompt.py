@@ -70,9 +70,10 @@ def _service_text(fn: Function) -> str:
     return f"{service}({', '.join(_describe_arg(a) for a in fn.args)})"
 
 
-PromptStyle = Literal["full", "compact"]
+PromptStyle = Literal["full", "compact", "bare"]
 """How candidate functions are written: `full` with argument signatures (what an untuned model needs, and the
-first tuned adapter's format); `compact` with service names only, since the grammar carries the arguments."""
+first tuned adapter's format); `compact` with service names only, since the grammar carries the arguments;
+`bare` not at all (the candidates are only in the grammar: the prompt strategy `grammar-only`)."""
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -175,8 +176,8 @@ def request_content(
     states: Mapping[str, StateLike] | None = None,
     style: PromptStyle = "full",
 ) -> str:
-    """The user turn: candidate functions, where the speaker is, and the request itself."""
-    parts = ["Functions:", *describe_functions(functions, catalog, states, style)]
+    """The user turn: candidate functions (none in the `bare` style), where the speaker is, and the request."""
+    parts = [] if style == "bare" else ["Functions:", *describe_functions(functions, catalog, states, style)]
     if context_area and catalog.home is not None:
         area = catalog.home.area(context_area)
         if area is not None:

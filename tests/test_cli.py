@@ -42,6 +42,19 @@ def test_ask_json_prints_calls_candidates_and_timings(cache_dir: Path) -> None:
     assert out["stats"]["forward_passes"] >= 1
 
 
+def test_grammar_only_keeps_the_candidates_out_of_the_prompt(cache_dir: Path) -> None:
+    """Prompt strategy (c): the same candidates constrain the output, the prompt holds only the request."""
+    runs = [
+        homefc("ask", "--json", *flag, "turn off the kitchen light", cache=cache_dir)
+        for flag in ([], ["--grammar-only"])
+    ]
+    listed, bare = (json.loads(p.stdout) for p in runs)
+    assert bare["stats"]["prompt_tokens"] < listed["stats"]["prompt_tokens"] - 20
+    assert [c["entity_id"] for c in bare["candidates"]] == [c["entity_id"] for c in listed["candidates"]]
+    allowed = {(c["name"], c["entity_id"]) for c in bare["candidates"]}
+    assert bare["calls"] and all((c["name"], c["arguments"]["entity_id"]) in allowed for c in bare["calls"])
+
+
 def test_ask_prints_call_candidates_and_timings_for_people(cache_dir: Path) -> None:
     proc = homefc("ask", "close the lounge blind", cache=cache_dir)
     assert proc.returncode == 0, proc.stderr

@@ -53,3 +53,9 @@ def test_compact_requests_are_shorter(flat_catalog: Catalog) -> None:
     compact = request_content("turn off the sofa lamp", fns, flat_catalog, context_area="kitchen", style="compact")
     assert len(compact) < 0.75 * len(full)
     assert compact.endswith("Speaker is in: kitchen\nRequest: turn off the sofa lamp")
+
+
+def test_the_bare_style_leaves_the_candidates_to_the_grammar(flat_catalog: Catalog) -> None:
+    fns = flat_catalog.functions[:24]
+    bare = request_content("turn off the sofa lamp", fns, flat_catalog, context_area="kitchen", style="bare")
+    assert bare == "Speaker is in: kitchen\nRequest: turn off the sofa lamp"
