@@ -81,6 +81,8 @@ class Pending:
     calls: list[Call]
     options: list[str] = field(default_factory=list)
     text: str = ""
+    condition: str | None = None
+    """For a conditional request ("close the blind if it's open"): the state the chosen device must be in."""
 
 
 @dataclass
@@ -191,9 +193,7 @@ class Conversation:
         if not calls:
             return Reply(result.answer or "Sorry, I could not work out what to do with that.", steps=steps)
         if len(calls) == 1 and (options := self._ambiguous(resolved, calls[0], result)):
-            self.pending = Pending("clarify", calls, options, resolved)
-            names = [name_of(self.catalog, o) for o in options]
-            return Reply(f"Which one: {join(names).replace(' and ', ' or ')}?", steps=steps, question="clarify")
+            return self._ask_which(Pending("clarify", calls, options, resolved), steps)
         if self.assistant.rounds and result.content and wants_follow_up(resolved, calls):
             return self._follow(resolved, result, steps)
         return self._run(calls, resolved, steps)
@@ -278,10 +278,18 @@ class Conversation:
         if picked:
             template = pending.calls[0]
             calls = [self._retarget(template, entity_id) for entity_id in picked]
+            if pending.condition is not None:
+                return self._run_if(calls, pending.condition, f"{pending.text} ({text})", [Step("clarified", text)])
             return self._run(calls, f"{pending.text} ({text})", [Step("clarified", text)])
         if is_no(text):
             return Reply("OK, never mind.")
         return None
+
+    def _ask_which(self, pending: Pending, steps: list[Step]) -> Reply:
+        """Ask which of the pending question's options is meant; the next turn's answer picks."""
+        self.pending = pending
+        names = join([name_of(self.catalog, o) for o in pending.options]).replace(" and ", " or ")
+        return Reply(f"Which one: {names}?", steps=steps, question="clarify")
 
     @staticmethod
     def _retarget(call: Call, entity_id: str) -> Call:
@@ -362,17 +370,23 @@ class Conversation:
         calls = [c for c in _unique(result.calls) if c.entity_id and not c.name.endswith(".get_state")]
         if result.error or not calls:
             return Reply(result.answer, steps=steps) if result.answer and not result.calls else None
+        if len(calls) == 1 and (options := self._ambiguous(cond.action, calls[0], result)):
+            return self._ask_which(Pending("clarify", calls, options, text, cond.state), steps)
+        return self._run_if(calls, cond.state, text, steps)
+
+    def _run_if(self, calls: list[Call], state: str, text: str, steps: list[Step]) -> Reply:
+        """Read each device the calls would change; run the calls whose device is in the state."""
         reads: dict[str, Outcome] = {}
         for call in calls:
             entity_id = call.entity_id or ""
             if entity_id not in reads:
                 read = Call(name=f"{entity_id.split('.', 1)[0]}.get_state", arguments={"entity_id": entity_id})
                 reads[entity_id] = self.actuator.execute(read, text=text)
-        holding = [c for c in calls if _holds(reads[c.entity_id or ""], cond.state)]
+        holding = [c for c in calls if _holds(reads[c.entity_id or ""], state)]
         self.memory.last_entities = list(reads)
         if not holding:
             return Reply(_left(list(reads.values()), self.catalog), list(reads.values()), steps)
-        reply = self._run(holding, cond.action, steps)
+        reply = self._run(holding, text, steps)
         reply.outcomes[:0] = list(reads.values())
         return reply
 
@@ -409,9 +423,7 @@ class Conversation:
                 chosen = match_entities(self.catalog, rest, targets)
                 if len(chosen) > 1 and len(self.memory.last_calls) == 1:
                     # one device before, several that fit the words now: ask rather than switch them all
-                    self.pending = Pending("clarify", [last], chosen, text)
-                    names = join([name_of(self.catalog, e) for e in chosen]).replace(" and ", " or ")
-                    return Reply(f"Which one: {names}?", steps=[Step("repeat", rest)], question="clarify")
+                    return self._ask_which(Pending("clarify", [last], chosen, text), [Step("repeat", rest)])
             calls.extend(self._retarget(last, e) for e in chosen)
         calls = _unique(calls)
         if not calls:

@@ -114,6 +114,20 @@ def test_a_condition_after_the_action_checks_the_device_it_acts_on(
     assert home.states["cover.living_room_blind"].state == "closed"
 
 
+def test_a_conditional_request_on_an_unclear_device_asks_and_keeps_the_condition(
+    talk: Callable[..., tuple[Conversation, VirtualHome]],
+) -> None:
+    conv, home = talk()
+    home.setup({"cover.living_room_blind": {"state": "open", "attributes": {"current_position": 100}}})
+    reply = conv.say("close the window blind if it's open")
+    assert reply.question == "clarify" and not reply.outcomes
+    assert "the bedroom window blind" in reply.text and "the living room window blind" in reply.text
+    reply = conv.say("the bedroom one")
+    assert [(o.call.entity_id, o.status) for o in reply.outcomes] == [("cover.bedroom_blind", "read")]
+    assert reply.text == "The bedroom window blind is closed, so I left it."
+    assert home.states["cover.living_room_blind"].state == "open"
+
+
 def test_a_setting_copied_by_comparison_reads_the_other_device(
     talk: Callable[..., tuple[Conversation, VirtualHome]],
 ) -> None:
