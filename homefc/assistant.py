@@ -224,12 +224,13 @@ class Assistant:
         fast = self.fast_forward if fast_forward is None else fast_forward
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
-        gen = first = self.engine.generate(self._prefix, suffix, grammar.text, **options)
+        gen = self.engine.generate(self._prefix, suffix, grammar.text, **options)
         result.content, result.pins = content, pins
         self._take(result, gen, functions)
         prefill_ms, decode_ms = gen.prefill_ms, gen.decode_ms
-        named = named_devices(clean, functions, self.catalog) if self.rules and result.answer else set()
-        if named and NOT_FOUND.search(result.answer or ""):
+        missing = self.rules and result.answer is not None and NOT_FOUND.search(result.answer) is not None
+        named = named_devices(clean, functions, self.catalog) if missing else set()
+        if named:
             # The model says a device does not exist that the words name by its name or alias (the prompt shows
             # ids, not aliases): ask again with only that device's functions and no answer.
             fns = [f for f in functions if f.entity_id in named]
@@ -245,7 +246,7 @@ class Assistant:
             total_ms=(time.perf_counter() - start) * 1000,
         )
         result.stats = self._stats(gen, len(grammar.text), len(pins))
-        if named and gen is not first:
+        if named:
             result.stats["named_retry"] = 1
         return result
 

@@ -341,8 +341,12 @@ class Conversation:
         chosen = (with_attr or reads or [None])[0]
         if chosen is None:
             return None
-        call = Call(name=f"{chosen.split('.', 1)[0]}.get_state", arguments={"entity_id": chosen})
-        return self.actuator.execute(call, text=subject)
+        return self._read_entity(chosen, subject)
+
+    def _read_entity(self, entity_id: str, text: str) -> Outcome:
+        """A `get_state` call on the entity, carried out (and audited) like any call."""
+        call = Call(name=f"{entity_id.split('.', 1)[0]}.get_state", arguments={"entity_id": entity_id})
+        return self.actuator.execute(call, text=text)
 
     def _condition(self, text: str) -> Reply | None:
         """ "If the garage door is open, close it": read first, act only when the condition holds."""
@@ -380,8 +384,7 @@ class Conversation:
         for call in calls:
             entity_id = call.entity_id or ""
             if entity_id not in reads:
-                read = Call(name=f"{entity_id.split('.', 1)[0]}.get_state", arguments={"entity_id": entity_id})
-                reads[entity_id] = self.actuator.execute(read, text=text)
+                reads[entity_id] = self._read_entity(entity_id, text)
         holding = [c for c in calls if _holds(reads[c.entity_id or ""], state)]
         self.memory.last_entities = list(reads)
         if not holding:
