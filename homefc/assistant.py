@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from homefc.calls import Call, parse_output
+from homefc.calls import Call, parse_output, prose_of
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
-from homefc.grammar import build_grammar
+from homefc.grammar import build_grammar, marker_expr
 from homefc.numbers import digits
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import split_clauses, split_list, split_named_pair
@@ -127,8 +127,12 @@ class Assistant:
         split: bool = True,
         rules: bool = True,
         rounds: bool = False,
+        marker: str | None = None,
     ) -> None:
         self.catalog = catalog
+        self.marker = marker
+        """The call marker the model writes before its calls (None: a call starts with '{' or '[')."""
+        self._marker_gbnf = marker_expr(marker, engine.special_token(marker)) if marker else None
         self.rounds = rounds
         """The model was trained on follow-up rounds (homefc.rounds): reads made to act are fed back to it."""
         self.split = split
@@ -159,11 +163,13 @@ class Assistant:
         use_cache: bool = True,
         fast_forward: bool | None = None,
         backend: str | None = None,
+        on_prose: Callable[[str], None] | None = None,
     ) -> AskResult:
         """Run one request through retrieval, the grammar-constrained model and validation.
 
         `states` gives live entity states for the prompt (else the inventory's); `use_cache`, `fast_forward` and
-        `backend` switch optimisations off or change the grammar engine (for `homefc bench`).
+        `backend` switch optimisations off or change the grammar engine (for `homefc bench`). `on_prose` is
+        given the model's prose piece by piece as it is written (never the calls).
         """
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
@@ -181,12 +187,17 @@ class Assistant:
             items = [item for c in split_clauses(clean) for item in split_list(c)]
             clauses = [part for item in items for part in split_named_pair(item, self.catalog)]
         if len(clauses) == 1:
-            self._ask_one(result, **options)
+            self._ask_one(result, on_prose=on_prose, **options)
         else:
             # Each action (and each device of a long list) gets its own retrieval and model pass: one clause's
             # candidates do not crowd out another's, and the small model writes one or two calls well where it
             # drops the third.
-            _merge(result, [self._ask_one(AskResult(text=c, truncated=truncated), **options) for c in clauses])
+            spaced = SpacedProse(on_prose) if on_prose is not None else None
+            parts = []
+            for c in clauses:
+                sink = spaced.next_clause() if spaced is not None else None
+                parts.append(self._ask_one(AskResult(text=c, truncated=truncated), on_prose=sink, **options))
+            _merge(result, parts)
         result.timings.total_ms = (time.perf_counter() - start) * 1000
         return result
 
@@ -199,6 +210,7 @@ class Assistant:
         use_cache: bool,
         fast_forward: bool | None,
         backend: str | None,
+        on_prose: Callable[[str], None] | None,
     ) -> AskResult:
         """One model pass for result.text; fills and returns result."""
         clean = result.text
@@ -215,7 +227,7 @@ class Assistant:
         if self.rules:
             result.candidates, pins = narrow(clean, result.candidates, self.catalog, states)
         functions = [c.function for c in result.candidates]
-        grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins)
+        grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins, marker=self._marker_gbnf)
         t2 = time.perf_counter()
         content = request_content(
             clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
@@ -224,17 +236,22 @@ class Assistant:
         fast = self.fast_forward if fast_forward is None else fast_forward
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
-        gen = self.engine.generate(self._prefix, suffix, grammar.text, **options)
+        named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
+        # Prose that the retry below could take back is not streamed.
+        stream = ProseStream(on_prose) if on_prose is not None and not named else None
+        gen = self.engine.generate(self._prefix, suffix, grammar.text, on_text=stream, **options)
         result.content, result.pins = content, pins
         self._take(result, gen, functions)
         prefill_ms, decode_ms = gen.prefill_ms, gen.decode_ms
         missing = self.rules and result.answer is not None and NOT_FOUND.search(result.answer) is not None
-        named = named_devices(clean, functions, self.catalog) if missing else set()
-        if named:
+        if missing and named is None:
+            named = named_devices(clean, functions, self.catalog)
+        if missing and named:
             # The model says a device does not exist that the words name by its name or alias (the prompt shows
             # ids, not aliases): ask again with only that device's functions and no answer.
             fns = [f for f in functions if f.entity_id in named]
-            again = build_grammar(fns, max_calls=self.max_calls, pins=pins, allow_answer=False)
+            marker = self._marker_gbnf
+            again = build_grammar(fns, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
             gen = self.engine.generate(self._prefix, suffix, again.text, keep_suffix=True, **options)
             self._take(result, gen, fns)
             decode_ms += gen.prefill_ms + gen.decode_ms
@@ -246,7 +263,7 @@ class Assistant:
             total_ms=(time.perf_counter() - start) * 1000,
         )
         result.stats = self._stats(gen, len(grammar.text), len(pins))
-        if named:
+        if named and missing:
             result.stats["named_retry"] = 1
         return result
 
@@ -261,7 +278,9 @@ class Assistant:
         rounds = [*first.rounds, (first.raw, results)]
         result = AskResult(first.text, candidates=first.candidates, content=first.content, pins=first.pins)
         result.rounds = rounds
-        grammar = build_grammar(functions, max_calls=self.max_calls, pins=first.pins, allow_done=True)
+        grammar = build_grammar(
+            functions, max_calls=self.max_calls, pins=first.pins, allow_done=True, marker=self._marker_gbnf
+        )
         gen = self.engine.generate(
             self._prefix,
             self.follow_up_tokens(first.content, rounds),
@@ -288,13 +307,18 @@ class Assistant:
     def follow_up_tokens(self, content: str, rounds: list[tuple[str, str]]) -> list[int]:
         """The prompt after the cached prefix for a follow-up: the request, then each round's calls and results."""
         tokens = self.engine.tokenize_plain(content) + self._tail
-        for text, template in round_pieces(rounds, self.round_frame):
-            tokens += self.engine.tokenize(text) if template else self.engine.tokenize_plain(text)
+        for text, kind in round_pieces(rounds, self.round_frame):
+            if kind == "template":
+                tokens += self.engine.tokenize(text)
+            elif kind == "reply":
+                tokens += self.engine.tokenize_reply(text, self.marker)
+            else:
+                tokens += self.engine.tokenize_plain(text)
         return tokens
 
     def _take(self, result: AskResult, gen: Generation, functions: list[Function]) -> None:
         """Parse a generation into the result's calls, answer or error."""
-        parsed = parse_output(gen.text, self.catalog, functions)
+        parsed = parse_output(gen.text, self.catalog, functions, self.marker)
         if parsed.ok and not gen.stopped and parsed.answer is None:
             parsed.error = "the model's output was cut off"
         # The same call twice in one reply is a repeat, not a request: a toggle or a volume step would undo or
@@ -315,6 +339,41 @@ class Assistant:
             "grammar_bytes": grammar_bytes,
             "pinned_functions": pinned,
         }
+
+
+class ProseStream:
+    """Passes on the prose of a growing output, piece by piece: never a call, never half a character."""
+
+    def __init__(self, sink: Callable[[str], None]) -> None:
+        self.sink = sink
+        self.sent = 0
+
+    def __call__(self, text: str) -> None:
+        prose = prose_of(text)
+        if prose.endswith("\ufffd"):
+            prose = prose[:-1]  # a character whose bytes are still coming
+        if len(prose) > self.sent:
+            self.sink(prose[self.sent :])
+            self.sent = len(prose)
+
+
+class SpacedProse:
+    """One prose sink over several clauses' model passes: a space between the clauses' prose."""
+
+    def __init__(self, sink: Callable[[str], None]) -> None:
+        self.sink = sink
+        self.sent = False
+
+    def next_clause(self) -> Callable[[str], None]:
+        """The sink for the next clause's pass."""
+        first = True
+
+        def clause_sink(piece: str) -> None:
+            nonlocal first
+            self.sink(f" {piece}" if first and self.sent else piece)
+            first, self.sent = False, True
+
+        return clause_sink
 
 
 def _merge(result: AskResult, parts: list[AskResult]) -> None:

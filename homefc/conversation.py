@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -157,8 +157,12 @@ class Conversation:
         """The catalog of the home being talked about."""
         return self.assistant.catalog
 
-    def say(self, text: str | bytes) -> Reply:
-        """One user turn in, one reply out (calls carried out on the way)."""
+    def say(self, text: str | bytes, on_prose: Callable[[str], None] | None = None) -> Reply:
+        """One user turn in, one reply out (calls carried out on the way).
+
+        `on_prose` is given the model's prose as it is written, when the turn goes to the model as it stands (a
+        front end shows it at once; when the reply is that prose, it has been shown already).
+        """
         clean, _ = clean_text(text, self.assistant.max_input_chars)
         if not clean:
             return Reply(EMPTY_REPLY)
@@ -169,7 +173,7 @@ class Conversation:
                 if reply is not None:
                     break
         if reply is None:
-            reply = self._request(clean)
+            reply = self._request(clean, on_prose=on_prose)
         entities = list(dict.fromkeys(e for o in reply.outcomes if (e := o.call.entity_id)))
         if not entities and reply.steps and reply.steps[0].kind == "state question":
             entities = self._listed
@@ -178,14 +182,21 @@ class Conversation:
 
     # --- the model's path ----------------------------------------------------------------------
 
-    def _request(self, text: str, steps: list[Step] | None = None, kind: str = "model") -> Reply:
+    def _request(
+        self,
+        text: str,
+        steps: list[Step] | None = None,
+        kind: str = "model",
+        on_prose: Callable[[str], None] | None = None,
+    ) -> Reply:
         names = [name_of(self.catalog, e) for e in self.memory.last_entities]
         if len(names) > 1 and PLURAL.search(text):
             # "turn those off" on three devices: three one-target requests, which the model gets right far more
             # often than one request with three targets.
             return self._each(text, names, steps or [], kind)
         resolved = substitute(text, names) or text
-        result = self.assistant.ask(resolved, context_area=self.context_area, states=self.actuator.states)
+        states = self.actuator.states
+        result = self.assistant.ask(resolved, context_area=self.context_area, states=states, on_prose=on_prose)
         steps = [*(steps or []), Step(kind, resolved, result)]
         if result.error:
             return Reply("Sorry, I could not work out what to do with that.", steps=steps)

@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,9 +198,18 @@ class Engine:
         """Free the model and its context now rather than at garbage collection."""
         self.llm.close()
 
-    def detokenize(self, tokens: Sequence[int]) -> str:
-        """Text of token ids."""
-        return self.llm.detokenize(list(tokens)).decode("utf-8", errors="replace")
+    def detokenize(self, tokens: Sequence[int], *, special: bool = False) -> str:
+        """Text of token ids; with `special`, special tokens (a call marker) are written out too."""
+        return self.llm.detokenize(list(tokens), special=special).decode("utf-8", errors="replace")
+
+    def is_end(self, token: int) -> bool:
+        """True for any end-of-generation token (SmolLM2 has two; llama.cpp's grammar sampler admits both)."""
+        return token == self.eos or bool(self._llama_cpp.llama_vocab_is_eog(self.vocab, token))
+
+    def special_token(self, text: str) -> int | None:
+        """The id of the special token spelled by `text` (one token, not plain text), else None."""
+        ids = self.tokenize(text)
+        return ids[0] if len(ids) == 1 and self.tokenize_plain(text) != ids else None
 
     def render_chat(self, messages: Sequence[dict[str, str]], *, add_generation_prompt: bool = True) -> str:
         """Messages rendered with the model's own chat template (from the GGUF metadata)."""
@@ -343,10 +352,17 @@ class Engine:
             self._lltok = lltokenizer(self.vocab)
         return LLGuidanceConstraint(self._lltok, grammar, self.n_vocab)
 
-    def grammar_accepts(self, grammar: str, text: str) -> bool:
-        """Whether the grammar engine, with this model's tokenizer, accepts exactly this text."""
+    def tokenize_reply(self, text: str, marker: str | None = None) -> list[int]:
+        """Token ids of a model reply: plain text, except its call marker (a special token where the model has one)."""
+        if not marker or marker not in text:
+            return self.tokenize_plain(text)
+        before, _, after = text.partition(marker)
+        return self.tokenize_plain(before) + self.tokenize(marker) + self.tokenize_plain(after)
+
+    def grammar_accepts(self, grammar: str, text: str, marker: str | None = None) -> bool:
+        """Whether the grammar engine, with this model's tokenizer, accepts exactly this text (reply tokens)."""
         matcher = self._llguidance(grammar).matcher
-        tokens = self.tokenize_plain(text)
+        tokens = self.tokenize_reply(text, marker)
         return matcher.try_consume_tokens(tokens) == len(tokens) and matcher.is_accepting()
 
     def _last_logits(self) -> np.ndarray:
@@ -364,10 +380,12 @@ class Engine:
         fast_forward: bool = True,
         backend: str = "llguidance",
         keep_suffix: bool = False,
+        on_text: Callable[[str], None] | None = None,
     ) -> Generation:
         """Greedy decoding of prefix + suffix under a GBNF grammar, forced tokens evaluated in one batch.
 
-        `keep_suffix` reuses whatever of the suffix the context still holds from the last generation.
+        `keep_suffix` reuses whatever of the suffix the context still holds from the last generation; `on_text`
+        is given the output so far after each step (for streaming).
         """
         total = len(prefix) + len(suffix) + max_tokens
         if total > self.n_ctx:
@@ -385,7 +403,7 @@ class Engine:
             ahead = grammar_state.forced()[: max_tokens - len(out)] if fast_forward else []
             if not ahead:
                 token = grammar_state.best(self._last_logits())
-                if token is None or token == self.eos or not grammar_state.accept([token]):
+                if token is None or self.is_end(token) or not grammar_state.accept([token]):
                     break
                 batch, sampled = [token], sampled + 1
                 if fast_forward and not grammar_state.stopped():
@@ -396,13 +414,15 @@ class Engine:
                     break
                 batch, forced = batch + ahead, forced + len(ahead)
             out += batch
+            if on_text is not None:
+                on_text(self.detokenize(out, special=True))
             if grammar_state.stopped() or len(out) >= max_tokens:
                 break
             self.llm.eval(batch)
             forward += 1
         t2 = time.perf_counter()
         return Generation(
-            text=self.detokenize(out),
+            text=self.detokenize(out, special=True),
             tokens=out,
             prompt_tokens=evaluated,
             cached_tokens=reused,

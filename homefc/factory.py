@@ -13,7 +13,7 @@ from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine, check_gguf
 from homefc.home import bundled_home, load_home
 from homefc.merge import merge_type, merged_model
-from homefc.prompt import SYSTEM_PROMPT, TUNED_SYSTEM_PROMPT, PromptStyle, load_fewshot
+from homefc.prompt import TUNED_SYSTEM_PROMPT, PromptStyle, load_fewshot, system_prompt
 from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline
 from homefc.retrieval import Retriever, SentenceEmbedder
 
@@ -61,8 +61,9 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
     )
     engine = Engine(model, n_ctx=settings.n_ctx, n_threads=settings.threads, lora_path=lora, state_dir=cache / "kv")
     embedder = SentenceEmbedder(settings.embedder or default_embedder_path())
-    fewshot = load_fewshot(domains) if choice.profile == "fewshot" else None
-    system = SYSTEM_PROMPT if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
+    marker = choice.marker if settings.call_marker is None else (settings.call_marker or None)
+    fewshot = load_fewshot(domains, marker=marker) if choice.profile == "fewshot" else None
+    system = system_prompt(marker) if choice.profile == "fewshot" else TUNED_SYSTEM_PROMPT
 
     style: PromptStyle = "compact" if choice.profile == "compact" else "full"
     if settings.prompt_strategy == "grammar-only":
@@ -88,6 +89,7 @@ def assistant_factory(settings: Settings, domains: dict[str, DomainSpec]) -> Ass
             split=settings.split_clauses,
             rules=settings.rules,
             rounds=choice.rounds if settings.follow_up is None else settings.follow_up,
+            marker=marker,
         )
 
     return make

@@ -31,6 +31,18 @@ class Grammar:
     """Whether a plain-text answer is admitted."""
     max_calls: int
     """Most calls in one parallel list."""
+    marker: str | None = None
+    """GBNF for the call marker written before the calls (None: the first character tells a call from prose)."""
+
+
+def marker_expr(marker: str, token: int | None = None) -> str:
+    """GBNF for a call marker: a reference to its one special token when the model has one, else its text.
+
+    The marker must start with '<', which prose never contains, so prose cannot spell it by accident.
+    """
+    if not marker.startswith("<"):
+        raise ValueError(f"call marker {marker!r} must start with '<'")
+    return f"<[{token}]>" if token is not None else literal(marker)
 
 
 def static_rules(name: str = "common") -> str:
@@ -194,10 +206,13 @@ def build_grammar(
     allow_answer: bool = True,
     pins: Mapping[str, Mapping[str, Any]] | None = None,
     allow_done: bool = False,
+    marker: str | None = None,
 ) -> Grammar:
     """Grammar admitting one call, a JSON list of up to max_calls calls, or (optionally) an answer.
 
     `allow_done` also admits the empty output: a follow-up round (homefc.rounds) that needs no further call.
+    With `marker` (GBNF from marker_expr) the calls follow the marker, after optional prose when answers are
+    allowed; the marker stays inline in `root`, where llguidance admits a special-token reference.
 
     `pins` fixes argument values per function key (homefc.rules: a relative setpoint worked out from the current
     one): the function then admits exactly that value, and always writes it; a pin to None leaves the argument out.
@@ -232,9 +247,13 @@ def build_grammar(
     top: list[str] = []
     if call_rules:
         rules.insert(0, "call ::= " + " | ".join(call_rules))
-        top.append("call")
+        calls = ["call"]
         if max_calls > 1:
-            top.append(f'"[" call (", " call){{1,{max_calls - 1}}} "]"')
+            calls.append(f'"[" call (", " call){{1,{max_calls - 1}}} "]"')
+        lead = ""
+        if marker:
+            lead = f"answer? {marker} " if allow_answer else f"{marker} "
+        top += [lead + c for c in calls]
     if allow_answer:
         top.append("answer")
     if allow_done:
@@ -246,4 +265,5 @@ def build_grammar(
         n_functions=len(functions),
         allow_answer=allow_answer,
         max_calls=max_calls,
+        marker=marker,
     )

@@ -27,6 +27,17 @@ SYSTEM_PROMPT = (
 )
 
 
+def system_prompt(marker: str | None = None) -> str:
+    """The untuned model's instructions; with a call marker, each call or list of calls follows the marker."""
+    if marker is None:
+        return SYSTEM_PROMPT
+    return SYSTEM_PROMPT.replace(
+        'Reply with one JSON call {"name": ..., "arguments": {...}}, or a JSON list of calls',
+        f'To call, reply with {marker} and one JSON call {{"name": ..., "arguments": {{...}}}}, or {marker} and a '
+        "JSON list of calls",
+    )
+
+
 # A tuned model learned the format from its training data: a short system prompt and no worked examples
 # keep every request (and every training example) short.
 TUNED_SYSTEM_PROMPT = (
@@ -196,8 +207,11 @@ class FewShot:
     """(request, candidates, reply)."""
 
 
-def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE) -> FewShot:
-    """Load the worked examples and expand their home with the runtime's own catalog code."""
+def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE, marker: str | None = None) -> FewShot:
+    """Load the worked examples and expand their home with the runtime's own catalog code.
+
+    With a call `marker`, example replies that are calls start with it, as the model's own calls must.
+    """
     raw = _FewShot.model_validate(read_data_file(path, HomeError))
     home: Home = home_from_data(raw.home, source=str(path))
     catalog = build_catalog(home, domains)
@@ -210,7 +224,8 @@ def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE) -> F
             if fn is None:
                 raise HomeError(f"{path}: example '{ex.request}': unknown function {key}")
             fns.append(fn)
-        examples.append((ex.request, fns, ex.reply))
+        reply = f"{marker}{ex.reply}" if marker and ex.reply.lstrip()[:1] in ("{", "[") else ex.reply
+        examples.append((ex.request, fns, reply))
     return FewShot(catalog, examples)
 
 

@@ -94,6 +94,9 @@ class ModelChoice:
     """Prompt profile: 'fewshot', 'tuned' or 'compact' (see Settings.prompt_profile)."""
     rounds: bool = False
     """Trained on follow-up rounds (homefc.rounds): the manifest's `rounds: true`."""
+    marker: str | None = None
+    """What the model writes before its calls: the manifest's `call_marker`; None (a call starts with '{' or '[')
+    for models trained without one and, by default, for untuned ones (docs/conversation.md "Prose and calls")."""
 
 
 def _manifest() -> dict[str, Any]:
@@ -122,8 +125,11 @@ def resolve_model(spec: str | None, adapter: Path | None = None, profile: str | 
     else:
         base = MODELS_DIR / base_spec
     shipped = MODELS_DIR / entry["adapter"] if entry.get("adapter") else None
-    rounds = bool(entry.get("rounds", False)) and adapter is None
-    return ModelChoice(name, base, adapter or shipped, profile or str(entry.get("profile", "fewshot")), rounds)
+    own = adapter is None  # an adapter given instead of the model's own was trained its own way
+    rounds = bool(entry.get("rounds", False)) and own
+    profile = profile or str(entry.get("profile", "fewshot"))
+    marker = entry.get("call_marker") if own else None
+    return ModelChoice(name, base, adapter or shipped, profile, rounds, marker)
 
 
 def state_dir() -> Path:

@@ -93,12 +93,14 @@ def outcome_line(outcome: Outcome, catalog: Catalog) -> str:
     return state_line(entity_id, outcome.state, catalog)
 
 
-def round_pieces(rounds: Sequence[Sequence[str]], frame: RoundFrame) -> list[tuple[str, bool]]:
-    """The text after the request's assistant header for earlier rounds, as (text, is template) pieces: template
-    text is tokenised with its special tokens, the model's calls and the results as plain text."""
-    pieces: list[tuple[str, bool]] = []
+def round_pieces(rounds: Sequence[Sequence[str]], frame: RoundFrame) -> list[tuple[str, str]]:
+    """The text after the request's assistant header for earlier rounds, as (text, kind) pieces: kind 'template'
+    is tokenised with its special tokens, 'reply' (the model's calls, a call marker included) and 'results' as
+    plain text."""
+    pieces: list[tuple[str, str]] = []
     for reply, results in rounds:
-        pieces += [(reply, False), (frame.after_reply, True), (results, False), (frame.after_result, True)]
+        pieces += [(reply, "reply"), (frame.after_reply, "template"), (results, "results")]
+        pieces.append((frame.after_result, "template"))
     return pieces
 
 

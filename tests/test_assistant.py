@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, clean_text
+from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, ProseStream, clean_text
 from homefc.calls import validate_call
 from homefc.catalog import catalog_from_openai_tools
 from homefc.domains import DomainSpec
 from homefc.engine import Engine, Generation
-from homefc.prompt import load_fewshot
+from homefc.prompt import load_fewshot, system_prompt
 from homefc.retrieval import Retriever, SentenceEmbedder
 
 HOSTILE = [
@@ -195,3 +195,54 @@ def test_a_call_repeated_in_one_reply_runs_once(assistant: Assistant) -> None:
         ("light.toggle", "light.desk_lamp"),
         ("switch.turn_off", "switch.coffee_machine"),
     ]
+
+
+@pytest.fixture(scope="module")
+def marked(assistant: Assistant, domains: dict[str, DomainSpec]) -> Assistant:
+    """The untuned model told to write `<tool_call>` before its calls, in its instructions and worked examples."""
+    marker = "<tool_call>"
+    fewshot = load_fewshot(domains, marker=marker)
+    return Assistant(
+        assistant.catalog,
+        assistant.retriever,
+        assistant.engine,
+        fewshot=fewshot,
+        system=system_prompt(marker),
+        marker=marker,
+    )
+
+
+def test_a_plain_call_marker_is_in_the_worked_examples_and_before_every_call(marked: Assistant) -> None:
+    prefix = marked.engine.detokenize(marked._prefix)
+    assert prefix.count("<tool_call>{") + prefix.count("<tool_call>[") == 3 and "reply with <tool_call>" in prefix
+    for text in ["switch on the desk lamp", "turn off the kitchen light", *HOSTILE[2:5]]:
+        result = marked.ask(text)
+        assert_usable(result, marked)
+        for raw in result.raw.split("\n"):
+            assert raw.startswith("<tool_call>") or raw[0] not in "{[", raw
+        assert not result.calls or "<tool_call>" in result.raw
+
+
+def test_prose_is_streamed_as_it_is_written_and_calls_are_not(marked: Assistant, assistant: Assistant) -> None:
+    answered = 0
+    for model in (marked, assistant):
+        for text in ["tell me a joke", "what is the capital of france", "turn off the kitchen light"]:
+            pieces: list[str] = []
+            result = model.ask(text, on_prose=pieces.append)
+            streamed = "".join(pieces)
+            assert "{" not in streamed and "<" not in streamed
+            if result.answer is not None and "kitchen" not in text:
+                assert streamed.strip() == result.answer and len(pieces) > 1, "piece by piece, as written"
+                answered += 1
+            elif "kitchen" in text:
+                # A request naming a device may be asked again if the model says it is missing: not streamed.
+                assert streamed == ""
+    assert answered >= 2
+
+
+def test_prose_stream_holds_back_half_characters_and_stops_at_a_call() -> None:
+    pieces: list[str] = []
+    stream = ProseStream(pieces.append)
+    for text in ["Caf", "Caf\ufffd", "Café is", "Café is on. <tool", 'Café is on. <tool_call>{"name"']:
+        stream(text)
+    assert pieces == ["Caf", "é is", " on. "]

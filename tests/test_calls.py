@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from homefc.calls import Call, ParsedOutput, parse_output, validate_call
+from homefc.calls import Call, ParsedOutput, parse_output, prose_of, validate_call
 from homefc.catalog import Catalog, Function, build_catalog, catalog_from_openai_tools
 from homefc.domains import load_domains
 from homefc.home import bundled_home, load_home
@@ -107,6 +107,31 @@ def test_plain_text_is_an_answer(catalog: Catalog) -> None:
     assert parsed.ok
     assert parsed.calls == []
     assert parsed.answer == "It is 21 degrees in the kitchen."
+
+
+def test_a_call_marker_separates_prose_from_calls(catalog: Catalog) -> None:
+    call = _call("light.turn_off", entity_id="light.kitchen_ceiling")
+    parsed = parse_output(f"Turning it off. <tool_call>{call}", catalog, marker="<tool_call>")
+    assert parsed.ok and parsed.prose == "Turning it off." and parsed.answer is None
+    assert [c.render() for c in parsed.calls] == ['light.turn_off(entity_id="light.kitchen_ceiling")']
+    answer = parse_output("No such lamp here.", catalog, marker="<tool_call>")
+    assert answer.answer == "No such lamp here." and not answer.calls
+    assert "marker but no call" in _error(parse_output("Sure <tool_call>okay", catalog, marker="<tool_call>"))
+    assert "is not valid JSON" in _error(parse_output('<tool_call>{"name": ', catalog, marker="<tool_call>"))
+
+
+@pytest.mark.parametrize(
+    ("text", "prose"),
+    [
+        ("It is 21", "It is 21"),
+        ("Turning it off. <tool", "Turning it off. "),
+        ("Sure<jupyter_code>{", "Sure"),
+        ('{"name": "light', ""),
+        (' [{"name"', ""),
+    ],
+)
+def test_prose_of_a_partial_output_stops_at_a_marker_or_call(text: str, prose: str) -> None:
+    assert prose_of(text) == prose
 
 
 def test_call_among_the_candidates_is_accepted(catalog: Catalog, dimmable: Function) -> None:

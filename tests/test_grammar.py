@@ -9,7 +9,7 @@ import pytest
 
 from homefc.catalog import Catalog, Function, catalog_from_openai_tools
 from homefc.engine import Engine, validate_gbnf
-from homefc.grammar import build_grammar, int_range, literal, number_range
+from homefc.grammar import build_grammar, int_range, literal, marker_expr, number_range
 
 Accepts = Callable[[str, str], bool]
 
@@ -159,3 +159,36 @@ def test_grammar_for_plain_tools_with_optional_arguments(accepts: Accepts, engin
     assert accepts(g, _call("list_alarms"))
     assert accepts(g, _call("list_alarms", limit=5))
     assert not accepts(g, _call("list_alarms", limit=50))
+
+
+def test_a_plain_call_marker_precedes_every_call(accepts: Accepts, flat_catalog: Catalog) -> None:
+    fns = _fns(flat_catalog, "light.turn_off:light.kitchen_ceiling", "light.turn_on:light.kitchen_ceiling")
+    g = build_grammar(fns, marker=marker_expr("<tool_call>")).text
+    call = _call("light.turn_off", entity_id="light.kitchen_ceiling")
+    assert accepts(g, f"<tool_call>{call}")
+    assert accepts(g, f"Turning it off. <tool_call>{call}")
+    assert accepts(g, f"<tool_call>[{call}, {_call('light.turn_on', entity_id='light.kitchen_ceiling')}]")
+    assert accepts(g, "There is no such lamp here.")
+    assert not accepts(g, call)  # a call needs the marker
+    assert not accepts(g, "<tool_call>Sure")  # and a call after it
+    assert not accepts(g, f"<tool_call>{call} and more")
+    without_answer = build_grammar(fns, marker=marker_expr("<tool_call>"), allow_answer=False).text
+    assert not accepts(without_answer, f"Sure. <tool_call>{call}")
+    with pytest.raises(ValueError, match="must start with '<'"):
+        marker_expr("CALL:")
+
+
+def test_a_special_token_marker_is_that_token_not_its_spelling(engine: Engine, flat_catalog: Catalog) -> None:
+    token = engine.special_token("<jupyter_code>")
+    assert token is not None and engine.special_token("<tool_call>") is None
+    fns = _fns(flat_catalog, "light.turn_off:light.kitchen_ceiling")
+    g = build_grammar(fns, marker=marker_expr("<jupyter_code>", token)).text
+    validate_gbnf(engine, g)  # llama.cpp parses token references natively
+    call = engine.tokenize_plain(_call("light.turn_off", entity_id="light.kitchen_ceiling"))
+    state = engine.constraint(g)
+    assert state.accept([token, *call]) and state.accepting()
+    spelled = engine.constraint(g)
+    assert not spelled.accept(engine.tokenize_plain("<jupyter_code>"))
+    # With no answer allowed the marker is forced, so fast-forward writes it without a model pass.
+    forced = engine.constraint(build_grammar(fns, marker=marker_expr("<jupyter_code>", token), allow_answer=False).text)
+    assert forced.forced()[:1] == [token]

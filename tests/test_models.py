@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from homefc.errors import ModelError
+from homefc import resources
+from homefc.config import load_settings
+from homefc.errors import ConfigError, ModelError
 from homefc.resources import MODELS_DIR, default_model_path, model_names, package_model_path, resolve_model
 
 
@@ -77,3 +79,15 @@ def test_a_package_that_assembles_its_gguf_from_chunks_is_assembled_into_the_cac
         ModelError, match=r"no_such_model_pkg: the package is not installed \(pip install no-such-model-pkg\)"
     ):
         package_model_path("no_such_model_pkg")
+
+
+def test_a_call_marker_comes_from_the_manifest_entry_and_the_settings_check_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    manifest = resources._manifest()
+    manifest["models"]["marked"] = {**manifest["models"]["smollm2-135m"], "call_marker": "<jupyter_code>"}
+    monkeypatch.setattr(resources, "_manifest", lambda: manifest)
+    assert resolve_model("marked").marker == "<jupyter_code>"
+    assert resolve_model("marked", adapter=Path("other.gguf")).marker is None  # another adapter, its own format
+    assert resolve_model("smollm2-135m").marker is None and resolve_model(None).marker is None
+    with pytest.raises(ConfigError, match="call_marker"):
+        load_settings(call_marker="CALL:")  # prose could spell it: a marker starts with '<'
+    assert load_settings(call_marker="").call_marker == ""

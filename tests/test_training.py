@@ -308,3 +308,36 @@ def test_validation_set_is_consistent_and_disjoint_from_training_homes(
         assert len(loaded.cases.tests) == 40
         failures = [f"{r.sentence!r}: {r.reason}" for r in Evaluator(domains).run(loaded) if not r.passed]
         assert failures == []
+
+
+def test_a_call_marker_is_written_trained_as_its_special_token_and_read_back_by_llama_cpp(
+    engine: Engine, embedder: SentenceEmbedder, flat_catalog: Catalog, flat_retriever: Retriever, tmp_path: Path
+) -> None:
+    from homefc.assistant import Assistant
+    from homefc.prompt import TUNED_SYSTEM_PROMPT
+    from training.export import export_gguf_adapter
+    from training.train import train
+
+    marker = "<jupyter_code>"
+    cfg = replace(TINY, examples=10, home_sizes=[30], tool_examples=2, call_marker=marker)
+    examples, _ = build_examples(cfg, engine, embedder, tmp_path / "cache", frozenset())
+    targets = [e.target for e in examples]
+    assert any(t.startswith(marker) for t in targets)
+    assert all(t.startswith((f"{marker}{{", f"{marker}[")) or t[:1] not in "{[<" for t in targets), targets
+    codec = Codec.for_base(resolve_base("default"), marker)
+    call = next(e for e in examples if e.target.startswith(marker))
+    ids, labels = codec.encode(call.content, call.target)
+    reply = [t for t in labels if t != -100]
+    assert reply[0] == engine.special_token(marker) and reply == ids[-len(reply) :]
+    assert engine.detokenize(reply[1:-1]) == call.target.removeprefix(marker)
+
+    train(RECIPES["tiny"].train, resolve_base("default"), examples[:4], tmp_path, max_steps=1, marker=marker)
+    gguf = export_gguf_adapter(tmp_path / "adapter", resolve_base("default"), tmp_path / "marker.lora.gguf")
+    tuned = Engine(resolve_base("default"), lora_path=gguf)
+    assistant = Assistant(
+        flat_catalog, flat_retriever, tuned, system=TUNED_SYSTEM_PROMPT, style="compact", marker=marker
+    )
+    for text in ["turn off the sofa lamp", "tell me a joke"]:
+        result = assistant.ask(text)
+        assert result.error is None, result.raw
+        assert not result.calls or result.raw.split(marker)[1][:1] in ("{", "[")

@@ -92,6 +92,11 @@ def test_a_command_changes_the_device_and_guarded_calls_ask(
             await pilot.press("up")
             assert app.query_one("#request", Input).value == "unlock the front door"
 
+            # The model's prose shows below the log as it is written; the log then holds the whole reply once.
+            await _send(pilot, "tell me a joke")
+            assert len(app.streamed) > 1 and "".join(app.streamed).strip() == app.replies[-1].text
+            assert not app.query_one("#typing", Static).has_class("shown")
+
     with _demo(tmp_path, monkeypatch, domains) as world:
         asyncio.run(scenario(_app(world)))
 

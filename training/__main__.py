@@ -40,6 +40,7 @@ def _train(recipe: Recipe, out: Path, resume: bool, max_steps: int | None) -> No
         out,
         resume=resume,
         max_steps=max_steps,
+        marker=recipe.data.call_marker,
     )
     print(json.dumps({k: v for k, v in result.items() if k != "losses"}))
 

@@ -37,15 +37,17 @@ class Codec:
     """End-of-turn token id."""
     rounds_frame: RoundFrame | None = None
     """Chat-template text around a follow-up round (homefc.rounds), as the run time renders it."""
+    marker: str | None = None
+    """The call marker in replies (DataConfig.call_marker), tokenised as the special token it names."""
 
     @classmethod
-    def for_base(cls, base: Path) -> Codec:
+    def for_base(cls, base: Path, marker: str | None = None) -> Codec:
         """A codec for a GGUF file (llama.cpp tokenisation, as at run time) or an HF directory."""
         if base.is_file():
             engine = Engine(base, n_ctx=512)
             frame = chat_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT)
             rounds = round_frame(engine.render_chat, None, TUNED_SYSTEM_PROMPT)
-            return cls(frame, engine, eos=engine.eos, rounds_frame=rounds)
+            return cls(frame, engine, eos=engine.eos, rounds_frame=rounds, marker=marker)
         from transformers import AutoTokenizer
 
         tok = AutoTokenizer.from_pretrained(str(base))
@@ -54,12 +56,19 @@ class Codec:
             return str(tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True))
 
         frame, rounds = chat_frame(render, None, TUNED_SYSTEM_PROMPT), round_frame(render, None, TUNED_SYSTEM_PROMPT)
-        return cls(frame, None, tok, eos=int(tok.eos_token_id), rounds_frame=rounds)
+        return cls(frame, None, tok, eos=int(tok.eos_token_id), rounds_frame=rounds, marker=marker)
 
     def _tok(self, text: str, special: bool) -> list[int]:
         if self.engine is not None:
             return self.engine.tokenize(text) if special else self.engine.tokenize_plain(text)
         return list(self.hf_tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def _reply(self, text: str) -> list[int]:
+        """A reply's tokens: plain text, its call marker as the special token (as Engine.tokenize_reply)."""
+        if not self.marker or self.marker not in text:
+            return self._tok(text, False)
+        before, _, after = text.partition(self.marker)
+        return self._tok(before, False) + self._tok(self.marker, True) + self._tok(after, False)
 
     def encode(self, content: str, target: str, rounds: list[list[str]] | None = None) -> tuple[list[int], list[int]]:
         """(input ids, labels): the prompt as the runtime builds it, loss only on the reply and its end token.
@@ -70,7 +79,7 @@ class Codec:
         if rounds:
             if self.rounds_frame is None:
                 raise ValueError("this codec has no follow-up frame")
-            for text, template in round_pieces(rounds, self.rounds_frame):
-                prompt += self._tok(text, template)
-        reply = [*self._tok(target, False), self.eos]
+            for text, kind in round_pieces(rounds, self.rounds_frame):
+                prompt += self._reply(text) if kind == "reply" else self._tok(text, kind == "template")
+        reply = [*self._reply(target), self.eos]
         return prompt + reply, [-100] * len(prompt) + reply

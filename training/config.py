@@ -36,6 +36,9 @@ class DataConfig:
     copy_share: float = 0.45
     """Share of read-first examples that copy another device's setting ("as warm as the hall"); the rest act only
     if a device is in a state ("if the garage is open, close it")."""
+    call_marker: str | None = None
+    """Written before every target's calls (homefc.grammar marker_expr): best one of the base's unused special
+    tokens (SmolLM2: `<jupyter_code>`), which LoRA can teach; the model's manifest entry then needs `call_marker`."""
     seed: int = 1234
     """Random seed."""
 
@@ -102,6 +105,8 @@ RECIPES: dict[str, Recipe] = {
         TrainConfig(batch_size=4, epochs=1.0, checkpoint_every=2, max_length=640, max_steps=None),
     ),
     "gemma3-270m": Recipe("gemma3-270m", DataConfig(), TrainConfig(base="gemma3-270m")),
+    # The default recipe with an unused special token of SmolLM2 before every call (docs/conversation.md).
+    "marker": Recipe("marker", DataConfig(call_marker="<jupyter_code>"), TrainConfig()),
     "qwen2.5-0.5b": Recipe("qwen2.5-0.5b", DataConfig(), TrainConfig(base="", lora_r=16, learning_rate=2e-4)),
     "qwen2.5-1.5b": Recipe("qwen2.5-1.5b", DataConfig(), TrainConfig(base="", lora_r=16, learning_rate=1e-4)),
     "phi3-mini": Recipe(

@@ -20,7 +20,7 @@ from homefc.calls import parse_output
 from homefc.catalog import ENTITY_ARG, Catalog, build_catalog
 from homefc.domains import load_domains
 from homefc.engine import Engine
-from homefc.grammar import build_grammar
+from homefc.grammar import build_grammar, marker_expr
 from homefc.home import BUNDLED_HOMES, Home, load_home
 from homefc.homegen import generate_home
 from homefc.numbers import digits
@@ -92,6 +92,11 @@ def target_text(request: Request) -> str:
     return calls_text(request.calls)
 
 
+def marked(target: str, marker: str | None) -> str:
+    """A target with the call marker before its calls (answers and the empty follow-up stay as they are)."""
+    return f"{marker}{target}" if marker and target[:1] in ("{", "[") else target
+
+
 def _needed_key(call: dict[str, Any]) -> str:
     """The catalog key of the function a target call uses."""
     entity = call["arguments"].get(ENTITY_ARG)
@@ -109,6 +114,12 @@ class _Collector:
     examples: list[Example] = field(default_factory=list)
     seen: set[tuple[str, str]] = field(default_factory=set)
     dropped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def marker_gbnf(self) -> str | None:
+        """The call marker as the run time's grammar writes it for this tokenizer."""
+        marker = self.cfg.call_marker
+        return marker_expr(marker, self.engine.special_token(marker)) if marker else None
 
     def collect(
         self, name: str, catalog: Catalog, retriever: Retriever, draw: Callable[[], Request | None], n: int
@@ -150,10 +161,11 @@ class _Collector:
                     context_area=request.context_area,
                     kind=request.kind + "+miss",
                 )
-            target = target_text(request)
-            grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins).text
-            parsed = parse_output(target, catalog, fns)
-            if not parsed.ok or not self.engine.grammar_accepts(grammar, target):
+            marker, mark = cfg.call_marker, self.marker_gbnf
+            target = marked(target_text(request), marker)
+            grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, marker=mark).text
+            parsed = parse_output(target, catalog, fns, marker)
+            if not parsed.ok or not self.engine.grammar_accepts(grammar, target, marker):
                 self.dropped["rejected by grammar or schema"] += 1
                 continue
             follow: Example | None = None
@@ -166,9 +178,11 @@ class _Collector:
                 style=cfg.prompt_style,
             )
             if request.results is not None:
-                then = calls_text(request.then)
-                grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, allow_done=True).text
-                if (then and not parse_output(then, catalog, fns).ok) or not self.engine.grammar_accepts(grammar, then):
+                then = marked(calls_text(request.then), marker)
+                grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, allow_done=True, marker=mark).text
+                if (then and not parse_output(then, catalog, fns, marker).ok) or not self.engine.grammar_accepts(
+                    grammar, then, marker
+                ):
                     self.dropped["rejected by grammar or schema"] += 1
                     continue
                 domains = sorted({c["name"].split(".")[0] for c in request.then}) or ["none"]

@@ -104,8 +104,12 @@ def train(
     *,
     resume: bool = False,
     max_steps: int | None = None,
+    marker: str | None = None,
 ) -> dict[str, Any]:
-    """Fine-tune a LoRA adapter; saves it (peft format) and train_log.json in out_dir. Returns the log."""
+    """Fine-tune a LoRA adapter; saves it (peft format) and train_log.json in out_dir. Returns the log.
+
+    `marker` is the data's call marker (DataConfig.call_marker), tokenised as its special token.
+    """
     import torch
     from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
     from peft.utils import get_peft_model_state_dict
@@ -124,7 +128,7 @@ def train(
     autocast = torch.autocast("cpu", dtype=torch.bfloat16) if cpu_bf16 else contextlib.nullcontext()
     log.info("config %s", json.dumps(asdict(cfg)))
 
-    codec = Codec.for_base(base)
+    codec = Codec.for_base(base, marker)
     data = encode_examples(codec, examples, cfg.max_length)
     if not data:
         raise ValueError("no training example fits max_length")

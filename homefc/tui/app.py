@@ -37,6 +37,8 @@ class HomefcApp(App[int]):
     #log { height: 1fr; padding: 0 1; }
     #inspector { height: 12; border-top: solid $primary; padding: 0 1; display: none; overflow-y: auto; }
     #inspector.shown { display: block; }
+    #typing { padding: 0 1; display: none; }
+    #typing.shown { display: block; }
     #request { height: 3; }
     """
 
@@ -59,6 +61,8 @@ class HomefcApp(App[int]):
         self._history_at = 0
         self.replies: list[Reply] = []
         self.busy = False
+        self.streamed: list[str] = []
+        """The model's prose of the current (or last) turn as it arrived, shown below the log while it comes."""
 
     # --- layout -------------------------------------------------------------------------------------
 
@@ -71,6 +75,7 @@ class HomefcApp(App[int]):
         with Horizontal():
             with Vertical(id="chat"):
                 yield RichLog(id="log", wrap=True, markup=False, min_width=20)
+                yield Static(id="typing")
                 yield Static(id="inspector")
                 yield Input(placeholder="Ask your home…  (F1 for help)", id="request", suggester=NameSuggester(names))
             yield HomePanel(home, self._states, self._available, id="home")
@@ -127,18 +132,31 @@ class HomefcApp(App[int]):
 
     def _turn(self, text: str) -> None:
         self.busy = True
+        self.streamed = []
         self.query_one("#request", Input).placeholder = THINKING
         self.run_worker(lambda: self._work(text), thread=True, exclusive=True, group="turn")
 
     def _work(self, text: str) -> None:
         try:
-            reply = self.conversation.say(text)
+            reply = self.conversation.say(text, on_prose=lambda piece: self.call_from_thread(self._typing, piece))
         except Exception as exc:  # the UI must outlive a failing turn; the log says what failed
             self.log.error(f"turn failed: {exc!r}")
             reply = Reply(f"Sorry, that failed: {exc}")
         self.call_from_thread(self._show, reply)
 
+    def _typing(self, piece: str) -> None:
+        """Show the prose so far; the log gets the whole reply when the turn ends."""
+        self.streamed.append(piece)
+        line = Text("homefc> ", style="bold green")
+        line.append("".join(self.streamed).lstrip())
+        typing = self.query_one("#typing", Static)
+        typing.update(line)
+        typing.add_class("shown")
+
     def _show(self, reply: Reply) -> None:
+        typing = self.query_one("#typing", Static)
+        typing.remove_class("shown")
+        typing.update("")
         self.busy = False
         self.replies.append(reply)
         self.query_one("#request", Input).placeholder = "Ask your home…  (F1 for help)"
