@@ -15,7 +15,7 @@ from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
 from homefc.home import Home, bundled_home, load_home
 from homefc.mqtt.client import BrokerSettings
-from homefc.mqtt.session import MqttSession, open_session
+from homefc.mqtt.session import MqttSession, has_mappings, open_session
 
 QUIT = frozenset({"quit", "exit", "bye", "/quit", "/exit"})
 
@@ -39,14 +39,15 @@ def open_chat(
     with ExitStack() as stack:
         home: Home | None = load_home(settings.home) if settings.home else None
         if broker is None:
-            world = stack.enter_context(demo_world(home or load_home(bundled_home()), domains))
+            home = home or load_home(bundled_home())
+            world = stack.enter_context(demo_world(home, domains))
             banner = world.describe()
             settings = settings.model_copy(update={"policy": demo_policy(settings.policy)})
-            broker, home = world.broker, None
+            broker = world.broker
         else:
             banner = f"connected to {broker.address}"
-        follow = home is None  # an inventory from discovery follows discovery
-        session = open_session(settings, broker, domains, home, follow=follow)
+        # An inventory from discovery follows discovery (under the names of a home file without MQTT mappings).
+        session = open_session(settings, broker, domains, home, follow=not has_mappings(home))
         stack.callback(session.close)
         make = assistant_factory(settings, domains)
         conversation = Conversation(make(session.catalog), session.executor, context_area=area)

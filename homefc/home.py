@@ -127,6 +127,23 @@ class Home(_Model):
         return cached
 
 
+def keep_names(found: Home, named: Home) -> Home:
+    """A discovered inventory under the owner's names: entities whose id the file knows keep its name, aliases
+    and area, and areas its names and aliases (discovery carries no aliases). Devices the file lacks stay as found.
+    """
+    mine = named.index.entities
+    entities = [
+        e
+        if (own := mine.get(e.id)) is None
+        else e.model_copy(update={"name": own.name, "aliases": list(own.aliases), "area": own.area or e.area})
+        for e in found.entities
+    ]
+    areas = {a.id: a for a in found.areas} | {a.id: a for a in named.areas}
+    used = {e.area for e in entities} | {d.area for d in found.devices}
+    kept = [a for a in areas.values() if a.id in used]
+    return found.model_copy(update={"name": named.name, "areas": kept, "entities": entities})
+
+
 @dataclass(frozen=True)
 class HomeIndex:
     """Id → object maps of one home."""

@@ -24,7 +24,7 @@ from homefc.domains import load_domains
 from homefc.factory import assistant_factory
 from homefc.home import Home, load_home
 from homefc.mqtt.client import BrokerSettings, Outbox
-from homefc.mqtt.session import open_session
+from homefc.mqtt.session import has_mappings, open_session
 from homefc.request_topic import RequestBridge
 from homefc.sdnotify import Notifier
 from homefc.sites import ModelSlot, SharedAssistant, SiteWorkers
@@ -106,7 +106,7 @@ def running(settings: Settings, broker: BrokerSettings, notifier: Notifier | Non
     home = load_home(settings.home) if settings.home else None
     make = assistant_factory(settings, domains)
     notifier.status(f"connecting to {broker.address}")
-    session = open_session(settings, broker, domains, home, follow=home is None)
+    session = open_session(settings, broker, domains, home, follow=not has_mappings(home))
     try:
         for problem in check_sites(settings, session.home):
             log.warning("%s", problem)

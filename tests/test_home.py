@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from homefc.errors import HomeError
-from homefc.home import Home, bundled_home, home_from_data, load_home
+from homefc.home import Home, bundled_home, home_from_data, keep_names, load_home
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,32 @@ def test_entity_without_area_inherits_its_device_area() -> None:
     kettle = home.entity("switch.kettle")
     assert kettle is not None
     assert kettle.area == "kitchen"
+
+
+def test_discovered_entities_keep_the_files_names_aliases_and_areas() -> None:
+    named = home_from_data(
+        {
+            "name": "Our flat",
+            "areas": [{"id": "kitchen", "name": "Kitchen", "aliases": ["kitchenette"]}, {"id": "loft", "name": "Loft"}],
+            "entities": [{"id": "switch.kettle", "name": "Kettle", "aliases": ["tea maker"], "area": "kitchen"}],
+        }
+    )
+    found = home_from_data(
+        {
+            "areas": [{"id": "kitchen", "name": "kitchen"}, {"id": "garage", "name": "Garage"}],
+            "entities": [
+                {"id": "switch.kettle", "name": "Plug 0x00158d", "area": "garage"},
+                {"id": "light.new_bulb", "name": "New bulb", "area": "garage"},
+            ],
+        }
+    )
+    home = keep_names(found, named)
+    kettle, bulb = home.entity("switch.kettle"), home.entity("light.new_bulb")
+    assert kettle is not None and (kettle.name, kettle.aliases, kettle.area) == ("Kettle", ["tea maker"], "kitchen")
+    assert bulb is not None and (bulb.name, bulb.area) == ("New bulb", "garage")  # unknown to the file: as found
+    kitchen = home.area("kitchen")
+    assert kitchen is not None and kitchen.aliases == ["kitchenette"]
+    assert sorted(a.id for a in home.areas) == ["garage", "kitchen"] and home.name == "Our flat"  # no empty loft
 
 
 def test_entity_area_overrides_device_area() -> None:

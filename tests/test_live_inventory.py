@@ -83,3 +83,31 @@ def test_a_session_follows_devices_that_join_and_leave(
         joined.stop()
         first.stop()
         broker.stop()
+
+
+def test_discovered_devices_keep_the_names_and_aliases_of_a_home_file_without_mappings(
+    tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]
+) -> None:
+    broker = Mosquitto(tmp_path / "broker").start()
+    first = SimulatedHome(_part(flat, "light.sofa_lamp"), domains, broker.settings).start()
+    assert first.wait_announced()
+    settings = Settings(audit_log=tmp_path / "audit.jsonl")
+    session = open_session(settings, broker.settings, domains, flat, seconds=0.5, follow=True)
+    joined = SimulatedHome(_part(flat, "switch.christmas_tree"), domains, broker.settings)
+    try:
+        assert [e.id for e in session.home.entities] == ["light.sofa_lamp"]  # only what discovery found
+        lamp = session.home.entity("light.sofa_lamp")
+        assert lamp is not None and lamp.aliases == ["reading lamp", "lamp by the sofa"]
+        living = session.home.area("living_room")
+        assert living is not None and "lounge" in living.aliases and session.home.name == flat.name
+        joined.start(MqttClient(broker.settings, client_id="second-bridge"))
+        assert joined.wait_announced()
+        assert _until(lambda: session.home.entity("switch.christmas_tree") is not None)
+        tree = session.home.entity("switch.christmas_tree")
+        assert tree is not None and tree.aliases == ["tree"]  # the rebuilt inventory keeps them too
+        assert session.home.entity("light.sofa_lamp").aliases == lamp.aliases  # type: ignore[union-attr]
+    finally:
+        session.close()
+        joined.stop()
+        first.stop()
+        broker.stop()

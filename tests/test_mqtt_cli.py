@@ -65,7 +65,8 @@ def test_chat_plain_holds_a_conversation_on_the_demo_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("HOMEFC_STATE_DIR", str(tmp_path))
-    script = "what's on in the living room?\nturn those off\nunlock the front door\nno\nquit\nturn on the sofa lamp\n"
+    script = "what's on in the living room?\nturn those off\nunlock the front door\nno\nclose the lounge blind\nquit\n"
+    script += "turn on the sofa lamp\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(script))
     assert main(["chat", "--plain"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -79,10 +80,13 @@ def test_chat_plain_holds_a_conversation_on_the_demo_home(
         "homefc> Shall I unlock the front door lock? It needs your yes.",
         "you> no",
         "homefc> OK, I left the front door lock as it is.",
+        "you> close the lounge blind",  # an alias from the example flat's file: discovery carries none
+        "homefc> Closed the living room window blind.",
     ]
     decisions = [(e["call"]["name"], e["outcome"]) for e in read_audit(tmp_path / "audit.jsonl")]
     assert decisions == [
         ("light.turn_off", "confirmed"),
         ("light.turn_off", "confirmed"),
         ("lock.unlock", "needs_confirmation"),
+        ("cover.close_cover", "confirmed"),
     ]

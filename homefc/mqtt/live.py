@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from homefc.home import Home
+from homefc.home import Home, keep_names
 from homefc.mqtt.client import BrokerSettings, MqttClient
 from homefc.mqtt.discover import DiscoveryCollector
 
@@ -31,6 +31,7 @@ class LiveInventory:
         on_change: Callable[[Home], None],
         *,
         settle_s: float = SETTLE_S,
+        names: Home | None = None,
     ) -> None:
         self._collector = DiscoveryCollector(settings)
         self._collector.on_change = self._poke
@@ -38,6 +39,8 @@ class LiveInventory:
         self._last = fingerprint(current)
         self._on_change = on_change
         self._settle_s = settle_s
+        self._names = names
+        """The owner's inventory file whose names and aliases the discovered devices keep (home.keep_names)."""
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._closed = False
@@ -61,6 +64,8 @@ class LiveInventory:
         if not home.entities:
             log.warning("discovery now lists no entities; keeping the current inventory")
             return
+        if self._names is not None:
+            home = keep_names(home, self._names)
         mark = fingerprint(home)
         with self._lock:
             if self._closed or mark == self._last:

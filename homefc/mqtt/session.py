@@ -10,7 +10,7 @@ from homefc.audit import AuditLog
 from homefc.catalog import Catalog, build_catalog
 from homefc.config import Settings
 from homefc.domains import DomainSpec
-from homefc.home import Home
+from homefc.home import Home, keep_names
 from homefc.mqtt.client import BrokerSettings, MqttClient
 from homefc.mqtt.discover import discover
 from homefc.mqtt.executor import Executor, LiveState
@@ -34,11 +34,13 @@ class MqttSession:
     domains: dict[str, DomainSpec]
     on_inventory: list[Callable[[Home, Catalog], None]] = field(default_factory=list)
     """Called with the new inventory and catalog each time a followed inventory changes."""
+    names: Home | None = None
+    """The owner's inventory file without MQTT mappings: discovered devices keep its names and aliases."""
     _follower: LiveInventory | None = None
 
     def follow(self, broker: BrokerSettings) -> None:
         """Keep the inventory live from the broker's discovery messages (devices added, renamed, removed)."""
-        self._follower = LiveInventory(broker, self.home, self._apply)
+        self._follower = LiveInventory(broker, self.home, self._apply, names=self.names)
         self._follower.attach(self.client)
 
     def _apply(self, home: Home) -> None:
@@ -57,13 +59,19 @@ class MqttSession:
         self.audit.close()
 
 
+def has_mappings(home: Home | None) -> bool:
+    """Whether an inventory says itself how its entities map to MQTT topics (else discovery does)."""
+    return home is not None and any(e.mqtt for e in home.entities)
+
+
 def connected_home(home: Home | None, broker: BrokerSettings, seconds: float) -> Home:
-    """The given inventory if it carries MQTT mappings, else the broker's discovery (listening `seconds`)."""
-    if home is not None and any(e.mqtt for e in home.entities):
+    """The given inventory if it carries MQTT mappings, else the broker's discovery (listening `seconds`) under
+    the given inventory's names and aliases, where there is one."""
+    if home is not None and has_mappings(home):
         return home
     found, messages = discover(broker, seconds)
     log.info("discovered %d entities from %d messages on %s", len(found.entities), messages, broker.address)
-    return found
+    return keep_names(found, home) if home is not None else found
 
 
 def open_session(
@@ -77,8 +85,9 @@ def open_session(
 ) -> MqttSession:
     """Connect, find the inventory, follow live state and set up the executor with the owner's policy.
 
-    With `follow`, the inventory itself follows discovery too; meant for inventories that came from discovery,
-    since a followed inventory replaces the names and aliases of a hand-edited file.
+    With `follow`, the inventory itself follows discovery too (an inventory file without MQTT mappings lends its
+    names and aliases to each rebuilt one); an inventory with its own mappings is the owner's word and is not
+    followed.
     """
     audit = AuditLog(settings.audit_log or state_dir() / "audit.jsonl")
     inventory = connected_home(home, broker, seconds)
@@ -88,6 +97,7 @@ def open_session(
     catalog = build_catalog(inventory, domains)
     executor = Executor(client, catalog, domains, live, policy=Policy(settings.policy), audit=audit)
     session = MqttSession(client, inventory, catalog, live, executor, audit, domains)
+    session.names = home if home is not None and not has_mappings(home) else None
     if follow:
         session.follow(broker)
     try:
