@@ -349,6 +349,31 @@ def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -
     }
 
 
+CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut)\b")
+OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open)\b")
+STOP_WORDS = re.compile(r"\b(?:stop|halt|pause|hold|freeze|stay|where it is)\b")
+TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angle)\b")
+TILT_SERVICES = frozenset(
+    {"cover.open_cover_tilt", "cover.close_cover_tilt", "cover.stop_cover_tilt", "cover.set_cover_tilt_position"}
+)
+COVER_AGAINST = {
+    "close": frozenset({"cover.open_cover", "cover.open_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
+    "open": frozenset({"cover.close_cover", "cover.close_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
+}
+
+
+def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
+    stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
+    direction rule when both directions, or stopping, are said, or when the word is part of a device's name."""
+    said = _names_said(text, functions, catalog)[2]
+    against: set[str] = set() if TILT_WORDS.search(said) else set(TILT_SERVICES)
+    close, open_ = CLOSE_WORDS.search(said), OPEN_WORDS.search(said)
+    if bool(close) != bool(open_) and not STOP_WORDS.search(said):
+        against |= COVER_AGAINST["close" if close else "open"]
+    return {fn.key for fn in functions if fn.tool in against}
+
+
 NOT_FOUND = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+find\b", re.I)
 """An answer saying a device does not exist ("Sorry, I can't find a star lamp in your home.")."""
 
@@ -379,6 +404,7 @@ def narrow(
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     pins = value_pins(text, [c.function for c in kept], catalog, states)
     unsaid = unsaid_amounts(text, [c.function for c in kept], catalog)
+    unsaid |= cover_direction(text, [c.function for c in kept], catalog)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.

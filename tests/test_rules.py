@@ -23,6 +23,7 @@ from homefc.numbers import digits
 from homefc.rules import (
     area_lights,
     brightness_step,
+    cover_direction,
     cover_position,
     named_devices,
     numbered_twins,
@@ -240,6 +241,46 @@ def test_a_service_that_needs_an_unsaid_number_is_ruled_out(
 ) -> None:
     fns = [f for f in flat_catalog.functions if f.entity_id in {"cover.living_room_blind", "climate.office"}]
     assert unsaid_amounts(text, fns, flat_catalog) == dropped
+
+
+@pytest.fixture(scope="module")
+def slatted(domains: dict[str, DomainSpec]) -> Catalog:
+    """A venetian blind with tilting slats, and a blind with "up" in its name."""
+    home = home_from_data(
+        {
+            "entities": [
+                {
+                    "id": "cover.office_blind",
+                    "name": "Office blind",
+                    "state": "open",
+                    "attributes": {"current_position": 100, "current_tilt_position": 50},
+                },
+                {"id": "cover.up_blind", "name": "Top up blind", "state": "open"},
+            ]
+        }
+    )
+    return build_catalog(home, domains)
+
+
+DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cover_tilt", "set_cover_tilt_position"}
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "dropped"),
+    [
+        ("office blind down", "office_blind", DIRECTION_AND_TILT),
+        ("lower the office blind", "office_blind", DIRECTION_AND_TILT),
+        ("raise the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
+        ("open the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
+        ("stop the office blind going down", "office_blind", DIRECTION_AND_TILT - {"open_cover", "stop_cover"}),
+        ("open the office blind, then close it", "office_blind", DIRECTION_AND_TILT - {"open_cover", "stop_cover"}),
+        ("tilt the office blind's slats down", "office_blind", {"open_cover", "stop_cover", "open_cover_tilt"}),
+        ("close the top up blind", "up_blind", {"open_cover", "stop_cover"}),  # "up" in its name is no direction
+    ],
+)
+def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: str, dropped: set[str]) -> None:
+    ruled = cover_direction(text, slatted.functions, slatted)
+    assert {k.split(":")[0].removeprefix("cover.") for k in ruled if k.endswith(f":cover.{entity}")} == dropped
 
 
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
