@@ -100,6 +100,9 @@ CLAUSE_BREAK = re.compile(
     re.I,
 )
 """Where one request ends and another begins: "…; …", "…, then …", "… and also …", "… and <verb> …"."""
+SEQUENCE = re.compile(r";|\b(?:then|after that)\b", re.I)
+"""A break that puts one request after another, not one action on two devices."""
+PARTICLE = re.compile(r"\b(?:on|off|up|down)\b")
 LIST_REQUEST = re.compile(
     r"^(?P<prefix>(?:(?:please|can you|could you)\s+)?" + VERBS + r"(?:\s+(?:on|off|up|down|out))?(?:\s+the)?\s+)?"
     r"(?P<items>.+?)"
@@ -165,11 +168,29 @@ def has_action(text: str) -> bool:
 def split_clauses(text: str) -> list[str]:
     """Several requests in one sentence, one per action ("close the blind, then play the radio"); [text] unless
     every part says what to do and none points back at another ("turn on the lamp and then dim it" stays whole)."""
-    parts = [p.strip(" ,.;") for p in CLAUSE_BREAK.split(text)]
+    parts, breaks, start = [], [], 0
+    for found in CLAUSE_BREAK.finditer(text):
+        parts.append(text[start : found.start()].strip(" ,.;"))
+        breaks.append(found.group(0))
+        start = found.end()
+    parts.append(text[start:].strip(" ,.;"))
+    breaks = [b for i, b in enumerate(breaks) if parts[i + 1] and any(parts[: i + 1])]
     parts = [p for p in parts if p]
-    if len(parts) < 2 or not all(_says_what(p) for p in parts) or any(BACK_REFERENCE.search(p) for p in parts):
+    if len(parts) < 2 or not all(_says_what(p) for p in parts):
+        return [text]
+    if any(BACK_REFERENCE.search(p) for p in parts) or _shared_particle(parts, breaks):
         return [text]
     return parts
+
+
+def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
+    """ "switch the fan and also the extractor off": a part with no verb of its own whose on/off/up/down belongs
+    to the verb before it too (which says none), joined by "and (also)" rather than "then" or ";"."""
+    for before, sep, part in zip(parts, breaks, parts[1:], strict=False):
+        if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)):
+            continue
+        return True
+    return False
 
 
 def split_list(text: str) -> list[str]:

@@ -93,8 +93,17 @@ def test_several_requests_in_one_sentence_are_split_per_action() -> None:
         "turn off the kitchen, office and hall lights",  # one action, several targets: the model's job
         "set the living room and kitchen to 21",
         "turn the light on and off",
+        "switch the living room fan and also the bathroom fan off",  # "off" is the fan's too
     ):
         assert split_clauses(whole) == [whole]
+    assert split_clauses("run the good night script, then the living room blind down") == [
+        "run the good night script",
+        "the living room blind down",
+    ]
+    assert split_clauses("turn the heating up and also the hall light off") == [
+        "turn the heating up",
+        "the hall light off",
+    ]
 
 
 def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
