@@ -120,10 +120,20 @@ def validate_call(data: Any, catalog: Catalog, allowed: set[str] | None = None) 
     return Call(name=name, arguments=dict(args))
 
 
+def _is_call(text: str) -> bool:
+    return text.lstrip()[:1] in ("{", "[")
+
+
+def with_marker(reply: str, marker: str | None) -> str:
+    """A reply as a model with this call marker writes it: the marker before calls; answers (and the empty
+    follow-up reply) as they are."""
+    return f"{marker}{reply}" if marker and _is_call(reply) else reply
+
+
 def prose_of(text: str) -> str:
     """The prose a (partial) output starts with: all of it up to a call marker or a call, which prose never
     contains ('<' starts a marker; a call starts with '{' or '[' where no marker is used)."""
-    if text.lstrip()[:1] in ("{", "["):
+    if _is_call(text):
         return ""
     return text.split("<", 1)[0]
 
@@ -140,7 +150,7 @@ def parse_output(
     if marker and marker in text:
         before, _, text = text.partition(marker)
         prose = before.strip()
-        if text.strip()[:1] not in ("{", "["):
+        if not _is_call(text):
             return ParsedOutput(error="the model wrote the call marker but no call after it", prose=prose)
     parsed = _parse_calls(text, catalog, candidates)
     parsed.prose = prose

@@ -157,7 +157,7 @@ class LlamaCppConstraint:
             self._dead = True
             return None
         token = int(self._cells["id"][i])
-        if token == self.eos or self._ll.llama_vocab_is_eog(self._vocab, token):
+        if token == self.eos or is_end_token(self._vocab, token):
             self._complete = True
         return token
 
@@ -176,6 +176,13 @@ class LlamaCppConstraint:
     def accepting(self) -> bool:
         """The grammar allowed end-of-sequence."""
         return self._complete
+
+
+def is_end_token(vocab: Any, token: int) -> bool:
+    """True for any end-of-generation token of the vocabulary (SmolLM2 has two; the grammar sampler admits both)."""
+    import llama_cpp
+
+    return bool(llama_cpp.llama_vocab_is_eog(vocab, token))
 
 
 def lltokenizer(vocab: Any) -> Any:

@@ -21,6 +21,7 @@ from homefc.constraints import (
     Constraint,
     LlamaCppConstraint,
     LLGuidanceConstraint,
+    is_end_token,
     lltokenizer,
 )
 from homefc.errors import GrammarError, ModelError
@@ -186,13 +187,13 @@ class Engine:
 
     # --- text ---------------------------------------------------------------------------------
 
-    def tokenize(self, text: str) -> list[int]:
-        """Token ids of a text; special tokens written in it (chat markers) are parsed."""
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+    def tokenize(self, text: str, *, special: bool = True) -> list[int]:
+        """Token ids of a text; special tokens written in it (chat markers) are parsed unless `special` is off."""
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
 
     def tokenize_plain(self, text: str) -> list[int]:
         """Token ids of untrusted text: special-token markers in it are treated as plain text."""
-        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        return self.tokenize(text, special=False)
 
     def close(self) -> None:
         """Free the model and its context now rather than at garbage collection."""
@@ -204,7 +205,7 @@ class Engine:
 
     def is_end(self, token: int) -> bool:
         """True for any end-of-generation token (SmolLM2 has two; llama.cpp's grammar sampler admits both)."""
-        return token == self.eos or bool(self._llama_cpp.llama_vocab_is_eog(self.vocab, token))
+        return token == self.eos or is_end_token(self.vocab, token)
 
     def special_token(self, text: str) -> int | None:
         """The id of the special token spelled by `text` (one token, not plain text), else None."""
@@ -354,10 +355,7 @@ class Engine:
 
     def tokenize_reply(self, text: str, marker: str | None = None) -> list[int]:
         """Token ids of a model reply: plain text, except its call marker (a special token where the model has one)."""
-        if not marker or marker not in text:
-            return self.tokenize_plain(text)
-        before, _, after = text.partition(marker)
-        return self.tokenize_plain(before) + self.tokenize(marker) + self.tokenize_plain(after)
+        return [t for piece, special in reply_pieces(text, marker) for t in self.tokenize(piece, special=special)]
 
     def grammar_accepts(self, grammar: str, text: str, marker: str | None = None) -> bool:
         """Whether the grammar engine, with this model's tokenizer, accepts exactly this text (reply tokens)."""
@@ -434,6 +432,15 @@ class Engine:
             mask_ms=grammar_state.mask_s * 1000,
             stopped=grammar_state.accepting() or grammar_state.stopped(),
         )
+
+
+def reply_pieces(text: str, marker: str | None) -> list[tuple[str, bool]]:
+    """A model reply as (text, is special) pieces: its call marker is parsed as the special token it may name,
+    the rest is plain text (never parsed for special tokens)."""
+    if not marker or marker not in text:
+        return [(text, False)]
+    before, _, after = text.partition(marker)
+    return [(before, False), (marker, True), (after, False)]
 
 
 def validate_gbnf(engine: Engine, grammar: str) -> None:

@@ -31,8 +31,6 @@ class Grammar:
     """Whether a plain-text answer is admitted."""
     max_calls: int
     """Most calls in one parallel list."""
-    marker: str | None = None
-    """GBNF for the call marker written before the calls (None: the first character tells a call from prose)."""
 
 
 def marker_expr(marker: str, token: int | None = None) -> str:
@@ -265,5 +263,4 @@ def build_grammar(
         n_functions=len(functions),
         allow_answer=allow_answer,
         max_calls=max_calls,
-        marker=marker,
     )

@@ -10,6 +10,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
+from homefc.calls import with_marker
 from homefc.catalog import Catalog, Function, build_catalog
 from homefc.domains import ArgSchema, DomainSpec
 from homefc.errors import HomeError
@@ -224,8 +225,7 @@ def load_fewshot(domains: dict[str, DomainSpec], path: Path = FEWSHOT_FILE, mark
             if fn is None:
                 raise HomeError(f"{path}: example '{ex.request}': unknown function {key}")
             fns.append(fn)
-        reply = f"{marker}{ex.reply}" if marker and ex.reply.lstrip()[:1] in ("{", "[") else ex.reply
-        examples.append((ex.request, fns, reply))
+        examples.append((ex.request, fns, with_marker(ex.reply, marker)))
     return FewShot(catalog, examples)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from homefc.engine import Engine
+from homefc.engine import Engine, reply_pieces
 from homefc.prompt import TUNED_SYSTEM_PROMPT, ChatFrame, chat_frame
 from homefc.resources import default_model_path, package_model_path
 from homefc.rounds import RoundFrame, round_frame, round_pieces
@@ -65,10 +65,7 @@ class Codec:
 
     def _reply(self, text: str) -> list[int]:
         """A reply's tokens: plain text, its call marker as the special token (as Engine.tokenize_reply)."""
-        if not self.marker or self.marker not in text:
-            return self._tok(text, False)
-        before, _, after = text.partition(self.marker)
-        return self._tok(before, False) + self._tok(self.marker, True) + self._tok(after, False)
+        return [t for piece, special in reply_pieces(text, self.marker) for t in self._tok(piece, special)]
 
     def encode(self, content: str, target: str, rounds: list[list[str]] | None = None) -> tuple[list[int], list[int]]:
         """(input ids, labels): the prompt as the runtime builds it, loss only on the reply and its end token.

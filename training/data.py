@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from homefc.calls import parse_output
+from homefc.calls import parse_output, with_marker
 from homefc.catalog import ENTITY_ARG, Catalog, build_catalog
 from homefc.domains import load_domains
 from homefc.engine import Engine
@@ -92,11 +92,6 @@ def target_text(request: Request) -> str:
     return calls_text(request.calls)
 
 
-def marked(target: str, marker: str | None) -> str:
-    """A target with the call marker before its calls (answers and the empty follow-up stay as they are)."""
-    return f"{marker}{target}" if marker and target[:1] in ("{", "[") else target
-
-
 def _needed_key(call: dict[str, Any]) -> str:
     """The catalog key of the function a target call uses."""
     entity = call["arguments"].get(ENTITY_ARG)
@@ -115,11 +110,12 @@ class _Collector:
     seen: set[tuple[str, str]] = field(default_factory=set)
     dropped: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def marker_gbnf(self) -> str | None:
-        """The call marker as the run time's grammar writes it for this tokenizer."""
+    marker_gbnf: str | None = field(init=False, default=None)
+    """The call marker as the run time's grammar writes it for this tokenizer."""
+
+    def __post_init__(self) -> None:
         marker = self.cfg.call_marker
-        return marker_expr(marker, self.engine.special_token(marker)) if marker else None
+        self.marker_gbnf = marker_expr(marker, self.engine.special_token(marker)) if marker else None
 
     def collect(
         self, name: str, catalog: Catalog, retriever: Retriever, draw: Callable[[], Request | None], n: int
@@ -162,7 +158,7 @@ class _Collector:
                     kind=request.kind + "+miss",
                 )
             marker, mark = cfg.call_marker, self.marker_gbnf
-            target = marked(target_text(request), marker)
+            target = with_marker(target_text(request), marker)
             grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, marker=mark).text
             parsed = parse_output(target, catalog, fns, marker)
             if not parsed.ok or not self.engine.grammar_accepts(grammar, target, marker):
@@ -178,7 +174,7 @@ class _Collector:
                 style=cfg.prompt_style,
             )
             if request.results is not None:
-                then = marked(calls_text(request.then), marker)
+                then = with_marker(calls_text(request.then), marker)
                 grammar = build_grammar(fns, max_calls=cfg.max_calls, pins=pins, allow_done=True, marker=mark).text
                 if (then and not parse_output(then, catalog, fns, marker).ok) or not self.engine.grammar_accepts(
                     grammar, then, marker

@@ -96,8 +96,8 @@ def open_session(
     live.attach(client)
     catalog = build_catalog(inventory, domains)
     executor = Executor(client, catalog, domains, live, policy=Policy(settings.policy), audit=audit)
-    session = MqttSession(client, inventory, catalog, live, executor, audit, domains)
-    session.names = home if home is not None and not has_mappings(home) else None
+    names = home if home is not None and not has_mappings(home) else None
+    session = MqttSession(client, inventory, catalog, live, executor, audit, domains, names=names)
     if follow:
         session.follow(broker)
     try:
