@@ -171,13 +171,25 @@ def temperature_setpoint(text: str) -> float | None:
     return float((match.group("n") or match.group("n2")).replace(",", "."))
 
 
+WHY_BRIGHTER = re.compile(r"\b(?:too dark|too dim)\b")
+"""Words that say why a light is wanted, not a step, when the request also says "on" ("too dark, lamp on")."""
+
+
+def _light_direction(said: str) -> tuple[bool, bool]:
+    """Whether the (lower-case) words ask a light to go dimmer, and brighter."""
+    down, up = bool(DIMMER.search(said)), bool(BRIGHTER.search(said))
+    if up and re.search(r"\bon\b", said) and not BRIGHTER.search(WHY_BRIGHTER.sub(" ", said)):
+        up = False
+    return down, up
+
+
 def brightness_step(text: str) -> int | None:
     """Percent a relative light request moves brightness ("dim the lamp" → -10, "brighter by 30%" → 30), else None."""
     said = text.lower()
     if ABSOLUTE_LEVEL.search(said) or re.search(r"\b(?:off|out)\b", said):
         return None
-    down, up = DIMMER.search(said), BRIGHTER.search(said)
-    if bool(down) == bool(up):
+    down, up = _light_direction(said)
+    if down == up:
         return None
     by = BRIGHTNESS_BY.search(said)
     step = int(by.group("n")) if by else BRIGHTNESS_STEP
@@ -229,6 +241,13 @@ def value_pins(
     return pins
 
 
+def no_brightness_step(text: str) -> bool:
+    """Whether the words rule out a relative brightness: an absolute level, or no direction at all ("lamp on",
+    "too dark in here, put the lamp on"); docs/conventions.md."""
+    said = text.lower()
+    return bool(ABSOLUTE_LEVEL.search(said)) or not any(_light_direction(said))
+
+
 def _within(arg: ArgSchema, value: float) -> bool:
     return (arg.minimum is None or arg.minimum <= value) and (arg.maximum is None or value <= arg.maximum)
 
@@ -264,6 +283,10 @@ def temperature_pins(
     return pins
 
 
+TWIN_NUMBER = r"\s+\d+\b(?!\s*(?:percent|per cent|degrees?|kelvin)\b)"
+"""A number after a name that may make it another device's name ("blind 2"), unlike an amount ("lamp 20 %")."""
+
+
 def _names_said(
     text: str, functions: Sequence[Function], catalog: Catalog
 ) -> tuple[dict[str, list[str]], set[str], str]:
@@ -277,9 +300,9 @@ def _names_said(
         entity = home.entity(fn.entity_id) if fn.entity_id else None
         if entity is not None and entity.id not in names:
             names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
-    said, found_ids = plain(text), set()
+    said, found_ids = plain(text.replace("%", " percent").replace("°", " degrees")), set()
     for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
-        found = re.search(rf"\b{re.escape(n)}\b(?!\s+\d)", said)
+        found = re.search(rf"\b{re.escape(n)}\b(?!{TWIN_NUMBER})", said)
         if found:
             found_ids.add(entity_id)
             said = said[: found.start()] + "#" * len(n) + said[found.end() :]
@@ -362,6 +385,26 @@ COVER_AGAINST = {
 }
 
 
+ARM_WORDS = re.compile(r"\b(?:arm|armed|arming|away|night|vacation|holiday|home|leaving|secure)\b")
+NEEDS_WORDS = {
+    **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
+    "alarm_control_panel.disarm": re.compile(r"\b(?:disarm|disarmed|unarm|off|deactivate|disable|unset)\b"),
+    "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
+}
+"""Services with consequences that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not
+the house alarm armed; "lock the door" never opens a lock."""
+
+
+def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say."""
+    said = _names_said(text, functions, catalog)[2]
+    return {
+        fn.key
+        for fn in functions
+        if fn.entity_id and (words := NEEDS_WORDS.get(fn.tool)) is not None and not words.search(said)
+    }
+
+
 def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
     """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
     stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
@@ -405,9 +448,14 @@ def narrow(
     pins = value_pins(text, [c.function for c in kept], catalog, states)
     unsaid = unsaid_amounts(text, [c.function for c in kept], catalog)
     unsaid |= cover_direction(text, [c.function for c in kept], catalog)
+    unsaid |= unasked_services(text, [c.function for c in kept], catalog)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
+    if no_brightness_step(text):
+        for c in kept:
+            if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG) and c.function.key not in pins:
+                pins[c.function.key] = {BRIGHTNESS_STEP_ARG: None}
     return kept, pins

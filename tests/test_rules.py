@@ -26,10 +26,12 @@ from homefc.rules import (
     cover_direction,
     cover_position,
     named_devices,
+    no_brightness_step,
     numbered_twins,
     temperature_pins,
     temperature_setpoint,
     temperature_step,
+    unasked_services,
     unnamed_siblings,
     unsaid_amounts,
     value_pins,
@@ -125,6 +127,16 @@ def test_temperature_steps(text: str, step: float | None) -> None:
 )
 def test_brightness_steps(text: str, step: int | None) -> None:
     assert brightness_step(text) == step
+    # Where the words give a step, a relative brightness stays open; where they give none, it is ruled out.
+    assert no_brightness_step(text) == (step is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["turn on the desk lamp", "kitchen ceiling light at 60%", "it's too dark in the kitchen, put the ceiling light on"],
+)
+def test_words_without_a_direction_rule_out_a_brightness_step(text: str) -> None:
+    assert brightness_step(text) is None and no_brightness_step(text)
 
 
 @pytest.mark.parametrize(
@@ -202,6 +214,9 @@ LIGHTS_AND_SWITCHES = ("light.", "switch.")
         ("turn off the kitchen light and the hallway light", {"light.kitchen_ceiling", "light.hall_ceiling"}),
         ("switch off the tree and the telly backlight", {"light.tv_backlight", "switch.christmas_tree"}),
         ("turn on the big light in the lounge", {"light.living_room_ceiling"}),
+        # A number after a name is an amount when a unit follows, not a numbered twin ("sofa lamp 2").
+        ("sofa lamp 20%", {"light.sofa_lamp"}),
+        ("set the reading lamp 40 percent", {"light.sofa_lamp"}),
         # The rest of the text still points at other lights, or asks for more than the named one: all stay.
         ("turn on the sofa lamp and the ceiling light", None),
         ("turn off the lights in the kitchen and the hallway light", None),
@@ -281,6 +296,24 @@ DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cove
 def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: str, dropped: set[str]) -> None:
     ruled = cover_direction(text, slatted.functions, slatted)
     assert {k.split(":")[0].removeprefix("cover.") for k in ruled if k.endswith(f":cover.{entity}")} == dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("set an alarm for 7", set()),  # a wake-up alarm: neither arming nor disarming the flat's alarm
+        ("arm the alarm, I'm leaving", {"arm_home", "arm_away", "arm_night", "arm_vacation"}),
+        ("set the alarm to night mode", {"arm_home", "arm_away", "arm_night", "arm_vacation"}),
+        ("turn the alarm off", {"disarm"}),
+        ("lock the front door", set()),  # never lock.open
+        ("open the front door", {"open"}),
+    ],
+)
+def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, text: str, asked: set[str]) -> None:
+    guarded = [f for f in flat_catalog.functions if f.tool.startswith(("alarm_control_panel.", "lock.open"))]
+    ruled = unasked_services(text, guarded, flat_catalog)
+    needs_words = {f.tool.split(".")[1] for f in guarded if f.key in ruled or f.tool.endswith(("trigger", "get_state"))}
+    assert {f.tool.split(".")[1] for f in guarded} - needs_words == asked
 
 
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
@@ -388,6 +421,14 @@ def test_rules_can_be_switched_off(flat_catalog: Catalog, domains: dict[str, Dom
     plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
     result = plain.ask("turn off the kitchen lights")
     assert "rule_calls" not in result.stats and result.stats["forward_passes"] > 0
+
+
+def test_too_dark_with_a_light_on_is_turning_it_on(tuned: Assistant) -> None:
+    """ "It's too dark, put the light on" once pinned a 10 % step, which turns an off light on nearly dark."""
+    result = tuned.ask("it's too dark in the kitchen, put the ceiling light on")
+    assert 'light.turn_on(entity_id="light.kitchen_ceiling")' in [c.render() for c in result.calls]
+    assert all("brightness_step_pct" not in c.arguments for c in result.calls)
+    assert not tuned.ask("set an alarm for 7").calls
 
 
 def test_the_number_of_a_numbered_twin_is_not_an_amount(domains: dict[str, DomainSpec]) -> None:
