@@ -19,7 +19,14 @@ from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_f
 from homefc.references import split_clauses, split_list, split_named_pair
 from homefc.retrieval import Candidate, Retriever
 from homefc.rounds import RoundFrame, round_frame, round_pieces
-from homefc.rules import NOT_FOUND, area_lights, named_devices, narrow
+from homefc.rules import (
+    NOT_FOUND,
+    area_alias_said,
+    area_lights,
+    devices_of_missing_area,
+    named_devices,
+    narrow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -236,19 +243,26 @@ class Assistant:
         fast = self.fast_forward if fast_forward is None else fast_forward
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
-        named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
         # Prose that the retry below could take back is not streamed.
-        stream = ProseStream(on_prose) if on_prose is not None and not named else None
+        hold = (
+            self.rules
+            and on_prose is not None
+            and (bool(named_devices(clean, functions, self.catalog)) or area_alias_said(clean, self.catalog))
+        )
+        stream = ProseStream(on_prose) if on_prose is not None and not hold else None
         gen = self.engine.generate(self._prefix, suffix, grammar.text, on_text=stream, **options)
         result.content, result.pins = content, pins
         self._take(result, gen, functions)
         prefill_ms, decode_ms = gen.prefill_ms, gen.decode_ms
         missing = self.rules and result.answer is not None and NOT_FOUND.search(result.answer) is not None
-        if missing and named is None:
-            named = named_devices(clean, functions, self.catalog)
+        named: set[str] = set()
+        if missing and result.answer is not None:
+            named = named_devices(clean, functions, self.catalog) or devices_of_missing_area(
+                result.answer, functions, self.catalog
+            )
         if missing and named:
-            # The model says a device does not exist that the words name by its name or alias (the prompt shows
-            # ids, not aliases): ask again with only that device's functions and no answer.
+            # The model says a device (or room) does not exist that the words name by its name or alias (the
+            # prompt shows ids, not aliases): ask again with only that device's (room's) functions and no answer.
             fns = [f for f in functions if f.entity_id in named]
             marker = self._marker_gbnf
             again = build_grammar(fns, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)

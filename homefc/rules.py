@@ -372,8 +372,8 @@ def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -
     }
 
 
-CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut)\b")
-OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open)\b")
+CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract)\b")
+OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open|out|extend)\b")
 STOP_WORDS = re.compile(r"\b(?:stop|halt|pause|hold|freeze|stay|where it is)\b")
 TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angle)\b")
 TILT_SERVICES = frozenset(
@@ -419,6 +419,32 @@ def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) 
 
 NOT_FOUND = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+find\b", re.I)
 """An answer saying a device does not exist ("Sorry, I can't find a star lamp in your home.")."""
+
+
+MISSING_THING = re.compile(r"\bfind (?:an? |the |any )?(?P<thing>[\w' -]+?)(?: in your home)?\W*$", re.I)
+
+
+def area_alias_said(text: str, catalog: Catalog) -> bool:
+    """Whether the text names an area by one of its aliases (which the prompt's ids do not show)."""
+    said = f" {plain(text)} "
+    areas = catalog.home.areas if catalog.home is not None else []
+    return any(f" {p} " in said for a in areas for n in a.aliases if (p := plain(n)))
+
+
+def devices_of_missing_area(answer: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """The candidates' entities in an area that the answer says does not exist, by one of the area's names ("Sorry,
+    I can't find a study in your home." when the office is also called the study): the prompt shows ids, not area
+    aliases. Empty when the missing thing is not an area (then it may really be missing)."""
+    found = MISSING_THING.search(answer)
+    if catalog.home is None or found is None:
+        return set()
+    thing = plain(found.group("thing"))
+    areas = {a.id for a in catalog.home.areas if thing in {plain(n) for n in [a.name, *a.aliases]}}
+    return {
+        fn.entity_id
+        for fn in functions
+        if fn.entity_id and (e := catalog.home.entity(fn.entity_id)) is not None and e.area in areas
+    }
 
 
 def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:

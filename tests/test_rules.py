@@ -21,10 +21,12 @@ from homefc.grammar import build_grammar
 from homefc.home import Home, home_from_data
 from homefc.numbers import digits
 from homefc.rules import (
+    area_alias_said,
     area_lights,
     brightness_step,
     cover_direction,
     cover_position,
+    devices_of_missing_area,
     named_devices,
     no_brightness_step,
     numbered_twins,
@@ -291,6 +293,8 @@ DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cove
         ("open the office blind, then close it", "office_blind", DIRECTION_AND_TILT - {"open_cover", "stop_cover"}),
         ("tilt the office blind's slats down", "office_blind", {"open_cover", "stop_cover", "open_cover_tilt"}),
         ("close the top up blind", "up_blind", {"open_cover", "stop_cover"}),  # "up" in its name is no direction
+        ("roll out the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
+        ("retract the office blind", "office_blind", DIRECTION_AND_TILT),
     ],
 )
 def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: str, dropped: set[str]) -> None:
@@ -421,6 +425,21 @@ def test_rules_can_be_switched_off(flat_catalog: Catalog, domains: dict[str, Dom
     plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
     result = plain.ask("turn off the kitchen lights")
     assert "rule_calls" not in result.stats and result.stats["forward_passes"] > 0
+
+
+def test_a_room_answered_as_missing_by_its_alias(flat_catalog: Catalog, tuned: Assistant) -> None:
+    """The prompt shows ids ("climate.office"), not an area's aliases ("study"): the model answered it was missing."""
+    fns = flat_catalog.functions
+    office = devices_of_missing_area("Sorry, I can't find a study in your home.", fns, flat_catalog)
+    home = flat_catalog.home
+    assert home is not None and "climate.office" in office
+    assert all(home.entity(e).area == "office" for e in office)  # type: ignore[union-attr]
+    assert devices_of_missing_area("Sorry, I can't find a lava lamp in your home.", fns, flat_catalog) == set()
+    assert area_alias_said("warm up the study", flat_catalog)
+    assert not area_alias_said("warm up the office", flat_catalog)
+    result = tuned.ask("the study is cold, set it to 22")
+    assert [c.render() for c in result.calls] == ['climate.set_temperature(entity_id="climate.office", temperature=22)']
+    assert result.stats["named_retry"] == 1
 
 
 def test_too_dark_with_a_light_on_is_turning_it_on(tuned: Assistant) -> None:
