@@ -23,19 +23,21 @@ from homefc.numbers import digits
 from homefc.rules import (
     area_alias_said,
     area_lights,
-    brightness_step,
     cover_direction,
-    cover_position,
     devices_of_missing_area,
     named_devices,
-    no_brightness_step,
     numbered_twins,
-    temperature_pins,
-    temperature_setpoint,
-    temperature_step,
     unasked_services,
     unnamed_siblings,
     unsaid_amounts,
+)
+from homefc.values import (
+    brightness_step,
+    cover_position,
+    no_brightness_step,
+    temperature_pins,
+    temperature_setpoint,
+    temperature_step,
     value_pins,
 )
 from homefc.virtual_home import VirtualHome

@@ -1,0 +1,183 @@
+"""Values the words fix: setpoints relative to the current one, a named setpoint, brightness steps, cover positions.
+
+A 135M model cannot add 3 to 20.5; docs/conventions.md fixes these readings, so the run time computes them and
+pins them in the grammar (homefc.rules.narrow).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from homefc.catalog import Catalog, Function
+from homefc.domains import ArgSchema
+from homefc.prompt import StateLike
+
+DEGREES = r"(?:degrees?|°\s*c?|deg)"
+AMOUNT = r"\d+(?:[.,]5)?"
+RELATIVE_TEMPERATURE = (
+    re.compile(
+        rf"\b(?:(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\s+)?(?:a\s+(?:bit|little|touch)\s+|slightly\s+)?"
+        rf"(?P<dir>warmer|hotter|cooler|colder)\b(?:\s+by\s+(?P<n2>{AMOUNT})\s*{DEGREES}\b)?"
+    ),
+    re.compile(rf"\b(?:turn|put|bring|set)\b.*?\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\b"),
+    re.compile(rf"\b(?P<dir>raise|lower|increase|decrease|reduce|bump|drop)\b.*?\bby\s+(?P<n>{AMOUNT})\s*{DEGREES}\b"),
+)
+UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
+TEMPERATURE_ARG = "temperature"
+BRIGHTNESS_STEP_ARG = "brightness_step_pct"
+BRIGHTNESS_STEP = 10
+"""Percent a light moves for "brighter" or "dim" without a number (docs/conventions.md)."""
+BRIGHTNESS_LEVEL_ARGS = ("brightness_pct", "brightness")
+"""Absolute brightness arguments, which a step rules out (Home Assistant takes one brightness argument)."""
+ABSOLUTE_LEVEL = re.compile(r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)")
+BRIGHTNESS_BY = re.compile(r"\bby\s+(?P<n>\d+)\s*(?:%|percent)")
+DIMMER = re.compile(r"\b(?:dim|dimmer|darker|less bright|too bright|turn (?:\w+ )*?down|lower)\b")
+BRIGHTER = re.compile(r"\b(?:brighter|brighten|more light|too dark|too dim|turn (?:\w+ )*?up|raise)\b")
+
+
+def temperature_step(text: str) -> float | None:
+    """Degrees a relative request moves a setpoint ("3 degrees warmer" → 3, "a bit cooler" → -1), else None."""
+    said = text.lower()
+    for pattern in RELATIVE_TEMPERATURE:
+        match = pattern.search(said)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        amount = groups.get("n") or groups.get("n2") or "1"
+        step = float(amount.replace(",", "."))
+        return step if match.group("dir") in UP_WORDS else -step
+    return None
+
+
+SETPOINT = re.compile(
+    rf"\b(?:to|at|on)\s+(?P<n>{AMOUNT})(?![\d.,:]|\s*(?:%|percent|per cent|am|pm|o'?clock|h\b|hours?|min))"
+    rf"(?:\s*{DEGREES})?"
+    rf"|\b(?P<n2>{AMOUNT})\s*{DEGREES}"
+)
+MODE_WORDS = re.compile(r"\b(?:mode|eco|away|boost|comfort|sleep|auto|cool|cooling|dry|fan|off|preset)\b")
+
+
+def temperature_setpoint(text: str) -> float | None:
+    """The target an absolute temperature request names ("bedroom heating at 18.5", "19 degrees in the office"),
+    else None; None too for a relative request or one that also names a mode (the model decides those)."""
+    said = text.lower()
+    if temperature_step(said) is not None or MODE_WORDS.search(said):
+        return None
+    match = SETPOINT.search(said)
+    if match is None:
+        return None
+    return float((match.group("n") or match.group("n2")).replace(",", "."))
+
+
+WHY_BRIGHTER = re.compile(r"\b(?:too dark|too dim)\b")
+"""Words that say why a light is wanted, not a step, when the request also says "on" ("too dark, lamp on")."""
+
+
+def _light_direction(said: str) -> tuple[bool, bool]:
+    """Whether the (lower-case) words ask a light to go dimmer, and brighter."""
+    down, up = bool(DIMMER.search(said)), bool(BRIGHTER.search(said))
+    if up and re.search(r"\bon\b", said) and not BRIGHTER.search(WHY_BRIGHTER.sub(" ", said)):
+        up = False
+    return down, up
+
+
+def brightness_step(text: str) -> int | None:
+    """Percent a relative light request moves brightness ("dim the lamp" → -10, "brighter by 30%" → 30), else None."""
+    said = text.lower()
+    if ABSOLUTE_LEVEL.search(said) or re.search(r"\b(?:off|out)\b", said):
+        return None
+    down, up = _light_direction(said)
+    if down == up:
+        return None
+    by = BRIGHTNESS_BY.search(said)
+    step = int(by.group("n")) if by else BRIGHTNESS_STEP
+    return -step if down else step
+
+
+POSITION_ARG = "position"
+HALFWAY = re.compile(r"\b(?:halfway|half way|half open|half closed|half)\b")
+TO_PERCENT = re.compile(r"\b(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)")
+
+
+def cover_position(text: str) -> int | None:
+    """The position a cover request names ("halfway" → 50, "open the blind to 40 percent" → 40), else None."""
+    said = text.lower()
+    if re.search(r"\b(?:tilt|tilted|slats?)\b", said):
+        return None
+    if (match := TO_PERCENT.search(said)) is not None:
+        return int(match.group("n"))
+    return 50 if HALFWAY.search(said) else None
+
+
+def value_pins(
+    text: str,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Argument values the words fix for the candidates, by function key (for build_grammar's `pins`)."""
+    pins: dict[str, dict[str, Any]] = {}
+    degrees = temperature_step(text)
+    if degrees is not None:
+        pins.update(temperature_pins(degrees, functions, catalog, states))
+    elif (target := temperature_setpoint(text)) is not None:
+        value = int(target) if target.is_integer() else target
+        for fn in functions:
+            arg = fn.arg(TEMPERATURE_ARG)
+            if fn.entity_id and arg is not None and _within(arg, target):
+                pins[fn.key] = {TEMPERATURE_ARG: value}
+    for name, value in ((POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))):
+        if value is None:
+            continue
+        for fn in functions:
+            arg = fn.arg(name)
+            # Entity services only: a plain tool's "position" is not a cover's.
+            if fn.entity_id and arg is not None and _within(arg, value):
+                pins.setdefault(fn.key, {})[name] = value
+                # Home Assistant takes one brightness argument: a step leaves no absolute level beside it.
+                pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if name == BRIGHTNESS_STEP_ARG and fn.arg(a)}
+    return pins
+
+
+def no_brightness_step(text: str) -> bool:
+    """Whether the words rule out a relative brightness: an absolute level, or no direction at all ("lamp on",
+    "too dark in here, put the lamp on"); docs/conventions.md."""
+    said = text.lower()
+    return bool(ABSOLUTE_LEVEL.search(said)) or not any(_light_direction(said))
+
+
+def _within(arg: ArgSchema, value: float) -> bool:
+    return (arg.minimum is None or arg.minimum <= value) and (arg.maximum is None or value <= arg.maximum)
+
+
+def temperature_pins(
+    step: float,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    states: Mapping[str, StateLike] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """For each candidate that sets a temperature: the target `step` degrees from the entity's current one.
+
+    Keyed by function key, for build_grammar's `pins`; an entity without a known target, or whose new target
+    falls outside the argument's range, gets no pin (the model then chooses, or answers).
+    """
+    pins: dict[str, dict[str, Any]] = {}
+    home = catalog.home
+    if home is None:
+        return pins
+    for fn in functions:
+        arg = fn.arg(TEMPERATURE_ARG)
+        if fn.entity_id is None or arg is None:
+            continue
+        entity = home.entity(fn.entity_id)
+        current_state: StateLike | None = (states or {}).get(fn.entity_id, entity)
+        current = current_state.attributes.get(TEMPERATURE_ARG) if current_state is not None else None
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            continue
+        value = round(float(current) + step, 1)
+        if not _within(arg, value):
+            continue
+        pins[fn.key] = {TEMPERATURE_ARG: int(value) if value.is_integer() else value}
+    return pins
