@@ -224,9 +224,10 @@ NEEDS_WORDS = {
     **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
     "alarm_control_panel.disarm": re.compile(r"\b(?:disarm|disarmed|unarm|off|deactivate|disable|unset)\b"),
     "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
+    "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
 }
-"""Services with consequences that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not
-the house alarm armed; "lock the door" never opens a lock."""
+"""Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
+armed; "lock the door" never opens a lock; "turn up the radio" is not turning it on."""
 
 
 def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:

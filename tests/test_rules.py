@@ -313,10 +313,17 @@ def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: 
         ("turn the alarm off", {"disarm"}),
         ("lock the front door", set()),  # never lock.open
         ("open the front door", {"open"}),
+        ("turn up the kitchen radio", set()),  # louder, not turning it on
+        ("put the kitchen radio on", {"turn_on"}),
     ],
 )
 def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, text: str, asked: set[str]) -> None:
-    guarded = [f for f in flat_catalog.functions if f.tool.startswith(("alarm_control_panel.", "lock.open"))]
+    guarded = [
+        f
+        for f in flat_catalog.functions
+        if f.tool.startswith(("alarm_control_panel.", "lock.open"))
+        or (f.tool == "media_player.turn_on" and "radio" in text)
+    ]
     ruled = unasked_services(text, guarded, flat_catalog)
     needs_words = {f.tool.split(".")[1] for f in guarded if f.key in ruled or f.tool.endswith(("trigger", "get_state"))}
     assert {f.tool.split(".")[1] for f in guarded} - needs_words == asked
