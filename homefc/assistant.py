@@ -243,23 +243,19 @@ class Assistant:
         fast = self.fast_forward if fast_forward is None else fast_forward
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
+        named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
         # Prose that the retry below could take back is not streamed.
-        hold = (
-            self.rules
-            and on_prose is not None
-            and (bool(named_devices(clean, functions, self.catalog)) or area_alias_said(clean, self.catalog))
-        )
+        hold = bool(named) or (named is not None and area_alias_said(clean, self.catalog))
         stream = ProseStream(on_prose) if on_prose is not None and not hold else None
         gen = self.engine.generate(self._prefix, suffix, grammar.text, on_text=stream, **options)
         result.content, result.pins = content, pins
         self._take(result, gen, functions)
         prefill_ms, decode_ms = gen.prefill_ms, gen.decode_ms
         missing = self.rules and result.answer is not None and NOT_FOUND.search(result.answer) is not None
-        named: set[str] = set()
         if missing and result.answer is not None:
-            named = named_devices(clean, functions, self.catalog) or devices_of_missing_area(
-                result.answer, functions, self.catalog
-            )
+            if named is None:
+                named = named_devices(clean, functions, self.catalog)
+            named = named or devices_of_missing_area(result.answer, functions, self.catalog)
         if missing and named:
             # The model says a device (or room) does not exist that the words name by its name or alias (the
             # prompt shows ids, not aliases): ask again with only that device's (room's) functions and no answer.
