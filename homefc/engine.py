@@ -6,10 +6,8 @@ import ctypes
 import hashlib
 import logging
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +23,10 @@ from homefc.constraints import (
     lltokenizer,
 )
 from homefc.errors import GrammarError, ModelError
+from homefc.loading import check_gguf, cpu_has_amx, model_params
 
 log = logging.getLogger(__name__)
 
-GGUF_MAGIC = b"GGUF"
 CHATML_TEMPLATE = (
     "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
     "'<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
@@ -69,66 +67,6 @@ class Generation:
     """True when the grammar completed (not cut off by max_tokens)."""
 
 
-def cpu_has(flag: str) -> bool:
-    """True when the CPU advertises the feature flag (Linux /proc/cpuinfo; False where that cannot be read)."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return any(line.startswith("flags") and flag in line.split(":", 1)[-1].split() for line in f)
-    except OSError:
-        return False
-
-
-def cpu_has_amx() -> bool:
-    """True on CPUs that advertise Intel AMX tiles."""
-    return cpu_has("amx_tile")
-
-
-_PARAMS_LOCK = threading.Lock()
-
-
-@contextmanager
-def _model_params(*, extra_buffers: bool) -> Iterator[None]:
-    """Load models with llama.cpp's extra CPU buffer types (AMX, repacked weights) switched on or off.
-
-    llama.cpp's AMX matmul crashes the process (SIGSEGV in ggml_backend_amx_mul_mat) on AMX CPUs under the
-    hypervisors seen here, so homefc loads without extra buffer types there. llama-cpp-python's Llama() has no
-    argument for `use_extra_bufts`; it reads its defaults from this function, wrapped for the load only.
-    """
-    import llama_cpp.llama_cpp as lib
-
-    if extra_buffers:
-        yield
-        return
-    with _PARAMS_LOCK:
-        original = lib.llama_model_default_params
-
-        def without_extra() -> Any:
-            params = original()
-            params.use_extra_bufts = False
-            return params
-
-        lib.llama_model_default_params = without_extra
-        try:
-            yield
-        finally:
-            lib.llama_model_default_params = original
-
-
-def check_gguf(path: Path) -> None:
-    """Fail with one line if the path is not an existing GGUF file."""
-    if not path.exists():
-        raise ModelError(f"{path}: model file not found")
-    if not path.is_file():
-        raise ModelError(f"{path}: not a file")
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read: {exc}") from None
-    if magic != GGUF_MAGIC:
-        raise ModelError(f"{path}: not a GGUF file (expected a .gguf model)")
-
-
 class Engine:
     """A llama.cpp model with a reusable prompt prefix and grammar-constrained greedy decoding."""
 
@@ -152,7 +90,7 @@ class Engine:
         self.lora_path = Path(lora_path) if lora_path is not None else None
         threads = n_threads or os.cpu_count() or 1
         try:
-            with _model_params(extra_buffers=not cpu_has_amx()):
+            with model_params(extra_buffers=not cpu_has_amx()):
                 self.llm = llama_cpp.Llama(
                     model_path=str(path),
                     n_ctx=n_ctx,

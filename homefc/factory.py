@@ -10,8 +10,9 @@ from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog, load_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec, load_domains
-from homefc.engine import Engine, check_gguf
+from homefc.engine import Engine
 from homefc.home import bundled_home, load_home
+from homefc.loading import check_gguf
 from homefc.merge import merge_type, merged_model
 from homefc.prompt import TUNED_SYSTEM_PROMPT, PromptStyle, load_fewshot, system_prompt
 from homefc.resources import cache_dir, default_embedder_path, resolve_model, set_offline

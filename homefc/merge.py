@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from homefc.engine import cpu_has
 from homefc.errors import ModelError
+from homefc.loading import cpu_has
 
 log = logging.getLogger(__name__)
 
