@@ -36,6 +36,11 @@ class DataConfig:
     copy_share: float = 0.45
     """Share of read-first examples that copy another device's setting ("as warm as the hall"); the rest act only
     if a device is in a state ("if the garage is open, close it")."""
+    short_name_share: float = 0.0
+    """Share of device mentions by a shorter unambiguous name ("the awning", "kitchen light"; RequestMaker.short_names)
+    instead of the full name or an alias."""
+    spoken_share: float = 0.0
+    """Share of one-pass requests wrapped as said to a voice assistant (greeting, courtesy, transcript casing)."""
     call_marker: str | None = None
     """Written before every target's calls (homefc.grammar marker_expr): best one of the base's unused special
     tokens (SmolLM2: `<jupyter_code>`), which LoRA can teach; the model's manifest entry then needs `call_marker`."""
@@ -95,6 +100,9 @@ class Recipe:
 
 RECIPES: dict[str, Recipe] = {
     "default": Recipe("default", DataConfig(), TrainConfig()),
+    # The default recipe with spoken phrasing: shorter unambiguous names, reasons, greetings, transcripts (tried
+    # 2026-11-27, not shipped: model card).
+    "spoken": Recipe("spoken", DataConfig(short_name_share=0.2, spoken_share=0.3), TrainConfig()),
     # The default recipe plus read-first requests and their follow-up rounds; the model needs `rounds: true`.
     "rounds": Recipe("rounds", DataConfig(follow_up_share=0.1), TrainConfig()),
     # Conditions only, and steps scaled so the one-pass data gets the default recipe's passes (3,598 → 3,898).

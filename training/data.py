@@ -258,7 +258,9 @@ def build_examples(
     for name, home in homes:
         catalog = build_catalog(home, domains)
         retriever = Retriever(catalog, embedder, domains, cache_dir=cache_dir, k=cfg.top_k)
-        maker = RequestMaker(home, catalog, templates, rng)
+        maker = RequestMaker(
+            home, catalog, templates, rng, short_name_share=cfg.short_name_share, spoken_share=cfg.spoken_share
+        )
         col.collect(name, catalog, retriever, maker.draw, per_home)
         built.append((name, home, catalog, retriever))
     for toolset in toolsets:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from homefc.virtual_home import EntityState
 
 TEMPLATES = Path(__file__).parent / "templates.yaml"
 SLOT = re.compile(r"\{(\w+)\}")
+ROOM_HEAD_DOMAINS = frozenset({"light", "climate", "cover", "fan", "media_player", "humidifier"})
+"""Domains whose devices people call by room and head noun ("kitchen light", "bedroom blind")."""
 
 
 @dataclass
@@ -49,6 +51,11 @@ class Request:
         return sorted({c["name"].split(".")[0] for c in self.calls}) or ["none"]
 
 
+def _holds(name: str, words: str) -> bool:
+    """Whether `words` occur in `name` as whole words (case-insensitive)."""
+    return re.search(rf"\b{re.escape(words)}\b", name.lower()) is not None
+
+
 def load_templates(path: Path = TEMPLATES) -> dict[str, Any]:
     """The phrasing templates."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -58,10 +65,19 @@ class RequestMaker:
     """Draws varied requests for one home from the templates."""
 
     def __init__(
-        self, home: Home, catalog: Catalog, templates: dict[str, Any], rng: random.Random, copy_share: float = 0.45
+        self,
+        home: Home,
+        catalog: Catalog,
+        templates: dict[str, Any],
+        rng: random.Random,
+        copy_share: float = 0.45,
+        short_name_share: float = 0.0,
+        spoken_share: float = 0.0,
     ) -> None:
         self.home = home
         self.copy_share = copy_share
+        self.short_name_share = short_name_share
+        self.spoken_share = spoken_share
         self.catalog = catalog
         self.t = templates
         self.rng = rng
@@ -76,9 +92,55 @@ class RequestMaker:
     # --- helpers ------------------------------------------------------------------------------
 
     def _name(self, entity: Entity) -> str:
+        if self.short_name_share and self.rng.random() < self.short_name_share:
+            short = self.short_names(entity)
+            if short:
+                return self.rng.choice(short)
         choices = [entity.name] * 3 + entity.aliases
         name = self.rng.choice(choices)
         return name.lower() if self.rng.random() < 0.75 else name
+
+    def short_names(self, entity: Entity) -> list[str]:
+        """Shorter names people use where they are unambiguous: the name without its room ('the awning') when no
+        other device's name holds those words, and room plus head noun ('kitchen light') when no other device of
+        that room has that noun."""
+        out: list[str] = []
+        noun = self.noun(entity)
+        others = [e for e in self.home.entities if e.id != entity.id]
+        if noun and not any(_holds(n, noun) for e in others for n in [e.name, *e.aliases]):
+            out.append(noun)
+        area = self.home.area(entity.area)
+        words = re.findall(r"[a-z]+", (noun or entity.name).lower())
+        if area is not None and words and entity.domain in ROOM_HEAD_DOMAINS:
+            head = words[-1]
+            same_room = [e for e in others if e.area == entity.area]
+            if not any(_holds(n, head) for e in same_room for n in [e.name, *e.aliases]):
+                room = self.rng.choice([area.name, *area.aliases]).lower()
+                if f"{room} {head}" not in (entity.name.lower(), noun):
+                    out.append(f"{room} {head}")
+        return out
+
+    def spoken(self, text: str, tools: Sequence[str] = ()) -> str:
+        """The request as people say it to a voice assistant some of the time: why they ask (a clause that names no
+        device), a greeting or filler before it, a courtesy after it, lower case without punctuation (a
+        transcript). Words that mean nothing to the rules."""
+        if not self.spoken_share or self.rng.random() >= self.spoken_share:
+            return text
+        spoken = self.t["spoken"]
+        if self.rng.random() < 0.4:
+            reasons = spoken["reasons"]
+            reason = self.rng.choice([r for t in tools for r in reasons.get(t, [])] or reasons["any"])
+            if self.rng.random() < 0.5:
+                text = f"{reason}, {text[:1].lower()}{text[1:]}"
+            else:
+                text = f"{text.rstrip('.?!')}, {reason}"
+        if self.rng.random() < 0.5:
+            text = self.rng.choice(spoken["before"]) + text
+        if self.rng.random() < 0.5:
+            text = text.rstrip(".?!") + self.rng.choice(spoken["after"])
+        if self.rng.random() < 0.5:
+            text = re.sub(r"[,.?!:;](?!\d)", "", text.lower())
+        return text
 
     def _area(self, entity: Entity) -> str | None:
         area = self.home.area(entity.area)
@@ -358,4 +420,7 @@ class RequestMaker:
         """One request of a kind drawn from the one-pass MIX."""
         kinds, weights = zip(*self.MIX, strict=True)
         kind = self.rng.choices(kinds, weights=weights)[0]
-        return getattr(self, kind)()
+        request: Request | None = getattr(self, kind)()
+        if request is not None:
+            request.text = self.spoken(request.text, [c["name"] for c in request.calls])
+        return request

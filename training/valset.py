@@ -14,12 +14,11 @@ from typing import Any
 
 import yaml
 
-from homefc.calls import Call
-from homefc.catalog import ENTITY_ARG, build_catalog
+from homefc.catalog import build_catalog
 from homefc.domains import DomainSpec, load_domains
 from homefc.home import Home, write_home
 from homefc.homegen import generate_home
-from homefc.virtual_home import VirtualHome, diff
+from training.expect import replay
 from training.requests import Request, RequestMaker, load_templates
 
 VALIDATION_SEED = 900_000
@@ -28,22 +27,9 @@ VALIDATION_SEED = 900_000
 
 def _case(request: Request, home: Home, domains: dict[str, DomainSpec]) -> dict[str, Any] | None:
     """The eval case for one request: expected changes from replaying its calls on a fresh virtual home."""
-    probe = VirtualHome(home, domains)
-    before = probe.snapshot()
-    reads: list[str] = []
-    for call in request.calls:
-        if call["name"].endswith(".get_state") or call["name"].endswith(".get_items"):
-            reads.append(call["arguments"][ENTITY_ARG])
-        probe.apply(Call(name=call["name"], arguments=call["arguments"]))
-    changes = diff(before, probe.states)
-    if request.calls and not changes and not reads:
+    expect, reads = replay(request.calls, home, domains)
+    if request.calls and not expect and not reads:
         return None  # the call would change nothing (already in that state): not a test of anything
-    expect: dict[str, Any] = {}
-    for entity_id, change in changes.items():
-        values: dict[str, Any] = {"attributes": {k: new for k, (_, new) in change.attributes.items()}}
-        if change.state is not None:
-            values["state"] = change.state[1]
-        expect[entity_id] = values
     case: dict[str, Any] = {
         "sentences": [request.text],
         "category": request.category,
