@@ -2,7 +2,8 @@
 
 Voice and typed requests say numbers as words; the tuned model and the word rules (homefc.rules) know digits.
 Only a number said as a value is rewritten: after "to", "at" or "by", or before a unit. "Turn on the one in
-the hall" keeps its "one".
+the hall" keeps its "one". A device's number said with "number" becomes the digit its name ends with ("floor
+lamp number three" → "floor lamp 3").
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ SPOKEN = re.compile(
     re.I,
 )
 
+NUMBERED = re.compile(rf"\bnumber\s+(?:{NUMBER}|(?P<digit>\d+))\b", re.I)
+
 
 def _value(match: re.Match[str]) -> str:
     groups = match.groupdict()
@@ -65,4 +68,5 @@ def digits(text: str) -> str:
             return match.group(0)
         return f"{match.group('pre') or ''}{_value(match)}{match.group('post') or ''}"
 
+    text = NUMBERED.sub(lambda m: m.group("digit") or _value(m), text)
     return SPOKEN.sub(replace, text)

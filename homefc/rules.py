@@ -223,11 +223,15 @@ ARM_WORDS = re.compile(r"\b(?:arm|armed|arming|away|night|vacation|holiday|home|
 NEEDS_WORDS = {
     **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
     "alarm_control_panel.disarm": re.compile(r"\b(?:disarm|disarmed|unarm|off|deactivate|disable|unset)\b"),
+    "alarm_control_panel.trigger": re.compile(r"\b(?:trigger|sound|panic|set off|go off)\b"),
     "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
+    "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
     "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
+    "valve.stop_valve": STOP_WORDS,
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
-armed; "lock the door" never opens a lock; "turn up the radio" is not turning it on."""
+armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
+"turn off the irrigation" closes a valve rather than stopping it moving."""
 
 
 def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:

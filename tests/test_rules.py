@@ -172,6 +172,9 @@ def test_cover_positions(text: str, position: int | None) -> None:
         ("turn on the one in the hall", "turn on the one in the hall"),  # not a value: kept
         ("one light please", "one light please"),
         ("seventeen", "seventeen"),
+        ("floor lamp number three on please", "floor lamp 3 on please"),  # a device's number: its name's digit
+        ("speaker number 2 off", "speaker 2 off"),
+        ("the number of lights on", "the number of lights on"),
     ],
 )
 def test_spoken_values_become_digits(text: str, written: str) -> None:
@@ -311,8 +314,11 @@ def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: 
         ("arm the alarm, I'm leaving", {"arm_home", "arm_away", "arm_night", "arm_vacation"}),
         ("set the alarm to night mode", {"arm_home", "arm_away", "arm_night", "arm_vacation"}),
         ("turn the alarm off", {"disarm"}),
-        ("lock the front door", set()),  # never lock.open
-        ("open the front door", {"open"}),
+        ("sound the alarm", {"trigger"}),
+        ("lock the front door", set()),  # never lock.open or lock.unlock
+        ("did I lock the back door", set()),
+        ("unlock the front door", {"unlock"}),
+        ("open the front door", {"open", "unlock"}),
         ("turn up the kitchen radio", set()),  # louder, not turning it on
         ("put the kitchen radio on", {"turn_on"}),
     ],
@@ -321,11 +327,11 @@ def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, 
     guarded = [
         f
         for f in flat_catalog.functions
-        if f.tool.startswith(("alarm_control_panel.", "lock.open"))
+        if f.tool.startswith(("alarm_control_panel.", "lock.open", "lock.unlock"))
         or (f.tool == "media_player.turn_on" and "radio" in text)
     ]
     ruled = unasked_services(text, guarded, flat_catalog)
-    needs_words = {f.tool.split(".")[1] for f in guarded if f.key in ruled or f.tool.endswith(("trigger", "get_state"))}
+    needs_words = {f.tool.split(".")[1] for f in guarded if f.key in ruled or f.tool.endswith("get_state")}
     assert {f.tool.split(".")[1] for f in guarded} - needs_words == asked
 
 
@@ -483,3 +489,19 @@ def test_a_device_named_by_its_alias_is_not_answered_as_missing(tuned: Assistant
     assert result.stats["named_retry"] == 1  # the first pass said there was no sunshade
     missing = tuned.ask("open the garage door")
     assert not missing.calls and missing.answer and "named_retry" not in missing.stats
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [
+        ("turn off the balcony watering", False),
+        ("water the balcony plants", False),
+        ("stop the balcony watering", True),
+    ],
+)
+def test_a_valve_is_stopped_only_when_stopping_is_said(flat_catalog: Catalog, text: str, stop: bool) -> None:
+    valves = [f for f in flat_catalog.functions if f.tool.startswith("valve.")]
+    assert any(f.tool == "valve.stop_valve" for f in valves)
+    ruled = unasked_services(text, valves, flat_catalog)
+    assert any(k.startswith("valve.stop_valve:") for k in ruled) != stop
+    assert not any(k.startswith(("valve.open_valve:", "valve.close_valve:")) for k in ruled)
