@@ -10,14 +10,15 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from homefc.calls import Call, parse_output, prose_of
+from homefc.calls import Call, ProseStream, SpacedProse, parse_output
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.numbers import digits
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
-from homefc.references import split_clauses, split_list, split_named_pair
+from homefc.references import split_both, split_clauses, split_items, split_list, split_named_pair
 from homefc.retrieval import Candidate, Retriever
+from homefc.rooms import missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import (
     NOT_FOUND,
@@ -26,6 +27,8 @@ from homefc.rules import (
     devices_of_missing_area,
     named_devices,
     narrow,
+    one_device_calls,
+    single_device,
 )
 
 log = logging.getLogger(__name__)
@@ -192,7 +195,9 @@ class Assistant:
         clauses = [clean]
         if self.split:
             items = [item for c in split_clauses(clean) for item in split_list(c)]
-            clauses = [part for item in items for part in split_named_pair(item, self.catalog)]
+            pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
+            twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
+            clauses = [part for twin in twins for part in split_items(twin, self.catalog)]
         if len(clauses) == 1:
             self._ask_one(result, on_prose=on_prose, **options)
         else:
@@ -222,6 +227,11 @@ class Assistant:
         """One model pass for result.text; fills and returns result."""
         clean = result.text
         start = t0 = time.perf_counter()
+        if self.rules and (room := missing_room(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {'an' if room[0] in 'aeiou' else 'a'} {room} in your home."
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            result.stats = {"missing_room": 1}
+            return result
         if self.rules and (lights := area_lights(clean, self.catalog, context_area)) is not None:
             # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
             result.calls = [Call(name=f.tool, arguments={ENTITY_ARG: f.entity_id}) for f in lights.functions]
@@ -275,6 +285,11 @@ class Assistant:
         result.stats = self._stats(gen, len(grammar.text), len(pins))
         if named and missing:
             result.stats["named_retry"] = 1
+        if self.rules and len(result.calls) > 1 and single_device(clean, self.catalog):
+            # Words for one device keep one device's calls: the model adds a call for a reason clause.
+            kept = one_device_calls(result.calls, clean, self.catalog)
+            result.stats["dropped_calls"] = len(result.calls) - len(kept)
+            result.calls = kept
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:
@@ -349,41 +364,6 @@ class Assistant:
             "grammar_bytes": grammar_bytes,
             "pinned_functions": pinned,
         }
-
-
-class ProseStream:
-    """Passes on the prose of a growing output, piece by piece: never a call, never half a character."""
-
-    def __init__(self, sink: Callable[[str], None]) -> None:
-        self.sink = sink
-        self.sent = 0
-
-    def __call__(self, text: str) -> None:
-        prose = prose_of(text)
-        if prose.endswith("\ufffd"):
-            prose = prose[:-1]  # a character whose bytes are still coming
-        if len(prose) > self.sent:
-            self.sink(prose[self.sent :])
-            self.sent = len(prose)
-
-
-class SpacedProse:
-    """One prose sink over several clauses' model passes: a space between the clauses' prose."""
-
-    def __init__(self, sink: Callable[[str], None]) -> None:
-        self.sink = sink
-        self.sent = False
-
-    def next_clause(self) -> Callable[[str], None]:
-        """The sink for the next clause's pass."""
-        first = True
-
-        def clause_sink(piece: str) -> None:
-            nonlocal first
-            self.sink(f" {piece}" if first and self.sent else piece)
-            first, self.sent = False, True
-
-        return clause_sink
 
 
 def _merge(result: AskResult, parts: list[AskResult]) -> None:

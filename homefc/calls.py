@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,3 +178,38 @@ def _parse_calls(text: str, catalog: Catalog, candidates: Iterable[Function] | N
             return ParsedOutput(error=result)
         calls.append(result)
     return ParsedOutput(calls=calls)
+
+
+class ProseStream:
+    """Passes on the prose of a growing output, piece by piece: never a call, never half a character."""
+
+    def __init__(self, sink: Callable[[str], None]) -> None:
+        self.sink = sink
+        self.sent = 0
+
+    def __call__(self, text: str) -> None:
+        prose = prose_of(text)
+        if prose.endswith("\ufffd"):
+            prose = prose[:-1]  # a character whose bytes are still coming
+        if len(prose) > self.sent:
+            self.sink(prose[self.sent :])
+            self.sent = len(prose)
+
+
+class SpacedProse:
+    """One prose sink over several clauses' model passes: a space between the clauses' prose."""
+
+    def __init__(self, sink: Callable[[str], None]) -> None:
+        self.sink = sink
+        self.sent = False
+
+    def next_clause(self) -> Callable[[str], None]:
+        """The sink for the next clause's pass."""
+        first = True
+
+        def clause_sink(piece: str) -> None:
+            nonlocal first
+            self.sink(f" {piece}" if first and self.sent else piece)
+            first, self.sent = False, True
+
+        return clause_sink

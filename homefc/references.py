@@ -229,6 +229,51 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     return [f"{prefix}{item}{tail}".strip() for item in items]
 
 
+BOTH = re.compile(
+    r"\bboth\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?P<name>[\w' ]+?)"
+    r"(?=\s+(?:on|off|up|down|open|closed?|to|at)\b|[\s.,!?]*$)",
+    re.I,
+)
+"""'both <name>': a pair of numbered twins ("both garden lights on")."""
+
+
+def split_both(text: str, catalog: Catalog) -> list[str]:
+    """ "Both <name> …" where the home has "<name>" and "<name> 2" (or the name's singular and its twin) → one
+    request per twin; [text] otherwise."""
+    match = BOTH.search(text)
+    if match is None or catalog.home is None:
+        return [text]
+    name = plain(match.group("name"))
+    for base in (name, name.removesuffix("s")):
+        if _is_entity_name(catalog, base) and _is_entity_name(catalog, f"{base} 2"):
+            head, tail = text[: match.start()], text[match.end() :]
+            return [f"{head}{base}{tail}".strip(), f"{head}{base} 2{tail}".strip()]
+    return [text]
+
+
+ADD_ITEMS = re.compile(
+    r"^(?P<pre>(?:.*?\b)?(?:add|put)\s+)(?P<items>[\w' -]+?(?:,\s*[\w' -]+?)*,?\s+and\s+[\w' -]+?)"
+    r"(?P<post>\s+(?:to|on)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))[.!?]*$",
+    re.I,
+)
+"""Several items for one list: "add eggs and butter to the shopping list"."""
+
+
+def split_items(text: str, catalog: Catalog) -> list[str]:
+    """One request per item where several are added to one to-do list of the home ("add eggs and butter to the
+    shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words with no verb."""
+    match = ADD_ITEMS.match(text.strip())
+    if match is None or catalog.home is None:
+        return [text]
+    lists = {plain(n) for e in catalog.home.entities if e.domain == "todo" for n in [e.name, *e.aliases]}
+    if plain(match.group("list")) not in lists:
+        return [text]
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items")) if i.strip()]
+    if len(items) < 2 or any(not 1 <= len(i.split()) <= 3 or has_action(i) for i in items):
+        return [text]
+    return [f"{match.group('pre')}{item}{match.group('post')}" for item in items]
+
+
 _NAMES: dict[int, tuple[weakref.ref[Catalog], frozenset[str]]] = {}
 
 

@@ -9,14 +9,16 @@ fixes these readings, so the run time computes them and leaves the model to choo
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from homefc.calls import Call
 from homefc.catalog import ENTITY_ARG, Catalog, Function
-from homefc.home import Area
+from homefc.home import Area, Entity
 from homefc.prompt import StateLike
-from homefc.references import find_area, plain
+from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.retrieval import Candidate
 from homefc.values import BRIGHTNESS_STEP_ARG, no_brightness_step, value_pins
 
@@ -52,6 +54,12 @@ AREA_LIGHTS_WORDS = frozenset(
         "want",
         "to",
         "a",
+        "for",
+        "me",
+        "thanks",
+        "thank",
+        "cheers",
+        "pls",
     ]
 )
 """Words an area-wide light request may hold besides its area's name: anything else (a noun, a number, "dim",
@@ -144,19 +152,36 @@ def _names_said(
 
 
 def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
-    """Candidate entities the words rule out by number: "the blind" is not "blind 2", and "blind 2" not "the blind".
+    """Candidate entities the words rule out by number: "the blind" is not "blind 2", "blind 2" not "the blind", and
+    "the second blind" is "blind 2" (an ordinal counts where neither name is said; "first floor" is no ordinal).
 
     Only for a pair whose names differ by a trailing number, when the request names exactly one of the two.
     """
     names, said, _ = _names_said(text, functions, catalog)
+    found = ORDINAL.search(text.lower())
+    ordinal = ORDINALS[found.group(1)] if found else None
     drop: set[str] = set()
     for base, base_names in names.items():
         for twin, twin_names in names.items():
-            numbered = any(t.startswith(b + " ") and t[len(b) + 1 :].isdigit() for b in base_names for t in twin_names)
-            if twin == base or not numbered or (base in said) == (twin in said):
+            numbers = {
+                int(t[len(b) + 1 :])
+                for b in base_names
+                for t in twin_names
+                if t.startswith(b + " ") and t[len(b) + 1 :].isdigit()
+            }
+            if twin == base or not numbers:
                 continue
-            drop.add(twin if base in said else base)
+            if base in said or twin in said:
+                if (base in said) != (twin in said):
+                    drop.add(twin if base in said else base)
+            elif ordinal is not None:
+                # "the second blind": the twin numbered 2, not the unnumbered one; "the first blind": that one.
+                drop.add(base if ordinal in numbers else twin)
     return drop
+
+
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+ORDINAL = re.compile(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\b(?!\s+(?:floor|storey|story|time|thing))")
 
 
 FILLER = frozenset(
@@ -272,18 +297,97 @@ def area_alias_said(text: str, catalog: Catalog) -> bool:
 
 def devices_of_missing_area(answer: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
     """The candidates' entities in an area that the answer says does not exist, by one of the area's names ("Sorry,
-    I can't find a study in your home." when the office is also called the study): the prompt shows ids, not area
-    aliases. Empty when the missing thing is not an area (then it may really be missing)."""
+    I can't find a study in your home.", "… a radiator in the study" when the office is also called the study): the
+    prompt shows ids, not area aliases. Empty when no area is missing (then the device may really be missing)."""
     found = MISSING_THING.search(answer)
     if catalog.home is None or found is None:
         return set()
     thing = plain(found.group("thing"))
-    areas = {a.id for a in catalog.home.areas if thing in {plain(n) for n in [a.name, *a.aliases]}}
-    return {
-        fn.entity_id
-        for fn in functions
-        if fn.entity_id and (e := catalog.home.entity(fn.entity_id)) is not None and e.area in areas
-    }
+    kind, _, room = thing.rpartition(" in ")
+    if not kind:
+        kind, room = "", thing
+    room = re.sub(r"^the ", "", room)
+    areas = {a.id for a in catalog.home.areas if room in {plain(n) for n in [a.name, *a.aliases]}}
+    found_ids = set()
+    for fn in functions:
+        entity = catalog.home.entity(fn.entity_id) if fn.entity_id else None
+        if entity is not None and entity.area in areas and _is_kind(entity, kind):
+            found_ids.add(entity.id)
+    return found_ids
+
+
+def _is_kind(entity: Entity, kind: str) -> bool:
+    """Whether a device is what "a <kind>" of an answer calls it ("radiator", "lamp", "climate"); any for no kind."""
+    noun = kind.split()[-1] if kind.split() else ""
+    if not noun:
+        return True
+    domains = KIND_DOMAINS.get(noun.removesuffix("s"), (noun,))
+    return entity.domain in domains or noun in plain(" ".join([entity.name, *entity.aliases])).split()
+
+
+SEVERAL = re.compile(
+    r"\b(?:and|plus|also|too|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
+    r"|[&+;]"
+)
+"""Words that ask for more than one device: a conjunction, a quantifier, a plural pronoun, a sequence."""
+DEVICE_NOUNS = frozenset(
+    re.findall(
+        r"\w+",
+        "light lamp bulb strip spot spotlight switch plug socket fan blind shade shutter curtain cover window door"
+        " gate lock tv telly screen speaker player radio radiator heater heating thermostat valve sensor camera vacuum"
+        " alarm",
+    )
+)
+
+
+def single_device(text: str, catalog: Catalog) -> bool:
+    """Whether the words ask about one device: no conjunction, quantifier or plural pronoun, and no plural of a
+    device noun ("lights", "blinds", "table lamps"). Only for a home's devices (not for an imported tool list)."""
+    if catalog.home is None or SEVERAL.search(text.lower()):
+        return False
+    nouns = _device_nouns(catalog)
+    return not any(
+        len(w) >= 4 and w.endswith("s") and (w[:-1] in nouns or (w.endswith("es") and w[:-2] in nouns))
+        for w in plain(text).split()
+    )
+
+
+_NOUNS: dict[int, tuple[weakref.ref[Catalog], frozenset[str]]] = {}
+
+
+def _device_nouns(catalog: Catalog) -> frozenset[str]:
+    """Generic device nouns plus every word of the home's entity names and aliases (worked out once per catalog)."""
+    cached = _NOUNS.get(id(catalog))
+    if cached is None or cached[0]() is not catalog:
+        home = catalog.home
+        words = {w for e in (home.entities if home else []) for n in [e.name, *e.aliases] for w in plain(n).split()}
+        cached = _NOUNS[id(catalog)] = (weakref.ref(catalog), DEVICE_NOUNS | words)
+        weakref.finalize(catalog, _NOUNS.pop, id(catalog), None)
+    return cached[1]
+
+
+def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list[Call]:
+    """The calls a one-device request keeps: those on the device whose name, aliases and area share the most words
+    with the request (the first on a tie), one per service. The model adds a call for a reason clause ("open the
+    velux, it's stuffy up there" also turned a speaker up), sometimes before the one asked for."""
+    said = set(plain(text).split()) - FILLER
+    home = catalog.home
+    best: tuple[int, int] | None = None
+    chosen = calls[0].entity_id if calls else None
+    for i, call in enumerate(calls):
+        entity = home.entity(call.entity_id) if home is not None and call.entity_id else None
+        if entity is None:
+            continue
+        area = home.area(entity.area) if home is not None else None
+        names = [entity.name, *entity.aliases, *([area.name, *area.aliases] if area is not None else [])]
+        score = (len(said & set(plain(" ".join(names)).split())), -i)
+        if best is None or score > best:
+            best, chosen = score, entity.id
+    kept: dict[str, Call] = {}
+    for call in calls:
+        if call.entity_id == chosen:
+            kept.setdefault(call.name, call)
+    return list(kept.values())
 
 
 def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
@@ -321,6 +425,6 @@ def narrow(
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
     if no_brightness_step(text):
         for c in kept:
-            if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG) and c.function.key not in pins:
-                pins[c.function.key] = {BRIGHTNESS_STEP_ARG: None}
+            if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG):
+                pins.setdefault(c.function.key, {}).setdefault(BRIGHTNESS_STEP_ARG, None)
     return kept, pins

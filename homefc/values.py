@@ -111,6 +111,73 @@ def cover_position(text: str) -> int | None:
     return 50 if HALFWAY.search(said) else None
 
 
+VOLUME_ARG = "volume_level"
+VOLUME_TO = re.compile(
+    r"\bvolume\b(?!.*\bby\b).*?\b(?:(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)?(?![\d.,])|(?P<p>\d+)\s*(?:%|percent)"
+    r"|(?:to|at)\s+(?P<word>a quarter|quarter|half|three quarters|full|max(?:imum)?))"
+)
+VOLUME_WORDS = {"a quarter": 25, "quarter": 25, "half": 50, "three quarters": 75, "full": 100, "max": 100}
+
+
+def volume_level(text: str) -> float | None:
+    """The volume a request names ("volume to 30%" → 0.3, "the volume on the echo to a quarter" → 0.25), else
+    None; a step ("volume up by 10") names none."""
+    match = VOLUME_TO.search(text.lower())
+    if match is None:
+        return None
+    number = match.group("n") or match.group("p")
+    percent = int(number) if number else VOLUME_WORDS[match.group("word").removesuffix("imum")]
+    return percent / 100 if 0 <= percent <= 100 else None
+
+
+BRIGHTNESS_ARG = "brightness_pct"
+BRIGHTNESS_LEVEL = re.compile(
+    r"\b(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)|\b(?P<word>full|half|max|maximum)\s+brightness\b"
+    r"|\bbrightness\s+(?:to|at)\s+(?P<word2>full|half|max|maximum)\b"
+)
+LEVEL_WORDS = {"full": 100, "max": 100, "maximum": 100, "half": 50}
+KELVIN_ARG = "color_temp_kelvin"
+KELVIN = re.compile(r"\b(?P<n>\d{4})\s*(?:k|kelvin)\b")
+COLOR_ARG = "color_name"
+WHITE_TONE = re.compile(r"\b(?:warm|cool|cold|daylight|soft|bright)\s+white\b")
+
+
+def brightness_level(text: str) -> int | None:
+    """The brightness a light request names ("down to 40 percent" → 40, "full brightness" → 100), else None; none
+    where the words also say off or out, or speak of a volume."""
+    said = text.lower()
+    if re.search(r"\b(?:off|out|volume)\b", said) or (match := BRIGHTNESS_LEVEL.search(said)) is None:
+        return None
+    if match.group("n"):
+        return int(match.group("n"))
+    return LEVEL_WORDS[match.group("word") or match.group("word2")]
+
+
+def kelvin(text: str) -> int | None:
+    """A colour temperature said in kelvin ("a warm 2700 kelvin" → 2700), else None."""
+    match = KELVIN.search(text.lower())
+    return int(match.group("n")) if match else None
+
+
+def color_name(text: str, functions: Sequence[Function], catalog: Catalog) -> str | None:
+    """The one colour the request says that the candidates' colour argument allows ("can the nightlight go purple"),
+    else None; a colour inside a candidate's name ("the blue lamp") or a white tone ("warm white") is none."""
+    said = WHITE_TONE.sub(" ", text.lower())
+    words = set(re.findall(r"[a-z]+", said))
+    colors: set[str] = set()
+    names: set[str] = set()
+    for fn in functions:
+        arg = fn.arg(COLOR_ARG)
+        if fn.entity_id is None or arg is None or arg.enum is None:
+            continue
+        colors.update(arg.enum)
+        entity = catalog.home.entity(fn.entity_id) if catalog.home is not None else None
+        if entity is not None:
+            names.update(re.findall(r"[a-z]+", " ".join([entity.name, *entity.aliases]).lower()))
+    found = (words & colors) - names
+    return found.pop() if len(found) == 1 else None
+
+
 def value_pins(
     text: str,
     functions: Sequence[Function],
@@ -128,7 +195,10 @@ def value_pins(
             arg = fn.arg(TEMPERATURE_ARG)
             if fn.entity_id and arg is not None and _within(arg, target):
                 pins[fn.key] = {TEMPERATURE_ARG: value}
-    for name, value in ((POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))):
+    named: list[tuple[str, Any]] = [(POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))]
+    named += [(VOLUME_ARG, volume_level(text)), (BRIGHTNESS_ARG, brightness_level(text)), (KELVIN_ARG, kelvin(text))]
+    named.append((COLOR_ARG, color_name(text, functions, catalog)))
+    for name, value in named:
         if value is None:
             continue
         for fn in functions:
@@ -148,7 +218,9 @@ def no_brightness_step(text: str) -> bool:
     return bool(ABSOLUTE_LEVEL.search(said)) or not any(_light_direction(said))
 
 
-def _within(arg: ArgSchema, value: float) -> bool:
+def _within(arg: ArgSchema, value: float | str) -> bool:
+    if isinstance(value, str):
+        return arg.enum is None or value in arg.enum
     return (arg.minimum is None or arg.minimum <= value) and (arg.maximum is None or value <= arg.maximum)
 
 

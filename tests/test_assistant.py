@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, ProseStream, clean_text
-from homefc.calls import validate_call
+from homefc.assistant import EMPTY_REPLY, AskResult, Assistant, clean_text
+from homefc.calls import ProseStream, validate_call
 from homefc.catalog import catalog_from_openai_tools
 from homefc.domains import DomainSpec
 from homefc.engine import Engine, Generation

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from homefc.catalog import Catalog
+from homefc.catalog import Catalog, build_catalog
+from homefc.domains import DomainSpec
+from homefc.home import home_from_data
 from homefc.references import (
     StateQuestion,
     choose,
@@ -13,7 +15,9 @@ from homefc.references import (
     find_area,
     is_no,
     is_yes,
+    split_both,
     split_clauses,
+    split_items,
     split_list,
     split_named_pair,
     state_question,
@@ -104,6 +108,7 @@ def test_several_requests_in_one_sentence_are_split_per_action() -> None:
         "turn the heating up",
         "the hall light off",
     ]
+    assert split_clauses("open the velux, it's stuffy up there") == ["open the velux, it's stuffy up there"]
 
 
 def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
@@ -142,3 +147,35 @@ def test_two_devices_named_in_full_become_two_requests(
     flat_catalog: Catalog, text: str, parts: list[str] | None
 ) -> None:
     assert split_named_pair(text, flat_catalog) == (parts or [text])
+
+
+def test_both_of_a_numbered_pair_is_one_request_per_twin(domains: dict[str, DomainSpec]) -> None:
+    lights = [{"id": f"light.garden_lights{n}", "name": f"Garden lights{n.replace('_', ' ')}"} for n in ("", "_2")]
+    catalog = build_catalog(home_from_data({"entities": [*lights, {"id": "light.desk", "name": "Desk lamp"}]}), domains)
+    assert split_both("we're eating outside, put both garden lights on", catalog) == [
+        "we're eating outside, put garden lights on",
+        "we're eating outside, put garden lights 2 on",
+    ]
+    assert split_both("Both of the garden lights off please", catalog) == [
+        "garden lights off please",
+        "garden lights 2 off please",
+    ]
+    assert split_both("turn on both desk lamps", catalog) == ["turn on both desk lamps"]  # no twin
+
+
+def test_several_items_for_one_list_are_one_request_per_item(flat_catalog: Catalog) -> None:
+    assert split_items("add eggs and butter to the shopping list", flat_catalog) == [
+        "add eggs to the shopping list",
+        "add butter to the shopping list",
+    ]
+    assert split_items("please add milk, bread and cheese to my shopping list", flat_catalog) == [
+        "please add milk to my shopping list",
+        "please add bread to my shopping list",
+        "please add cheese to my shopping list",
+    ]
+    for whole in (
+        "add eggs to the shopping list",  # one item
+        "add eggs and butter to the fridge list",  # no such list
+        "add eggs and turn on the light to the shopping list",  # an item with a verb
+    ):
+        assert split_items(whole, flat_catalog) == [whole]

@@ -11,7 +11,8 @@ import pytest
 
 from homefc.actuator import VirtualActuator
 from homefc.assistant import Assistant
-from homefc.catalog import Catalog, build_catalog
+from homefc.calls import Call
+from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.conversation import Conversation
 from homefc.domains import DomainSpec
@@ -20,25 +21,33 @@ from homefc.factory import assistant_factory
 from homefc.grammar import build_grammar
 from homefc.home import Home, home_from_data
 from homefc.numbers import digits
+from homefc.retrieval import Candidate
 from homefc.rules import (
     area_alias_said,
     area_lights,
     cover_direction,
     devices_of_missing_area,
     named_devices,
+    narrow,
     numbered_twins,
+    one_device_calls,
+    single_device,
     unasked_services,
     unnamed_siblings,
     unsaid_amounts,
 )
 from homefc.values import (
+    brightness_level,
     brightness_step,
+    color_name,
     cover_position,
+    kelvin,
     no_brightness_step,
     temperature_pins,
     temperature_setpoint,
     temperature_step,
     value_pins,
+    volume_level,
 )
 from homefc.virtual_home import VirtualHome
 
@@ -66,6 +75,10 @@ def test_area_lights_use_the_speakers_area_only_where_no_area_is_named(flat_cata
         "light.office_ceiling",
     ]
     assert _ids(area_lights("lights off in here", flat_catalog, "office")) == [
+        "light.desk_lamp",
+        "light.office_ceiling",
+    ]
+    assert _ids(area_lights("all the lights off in here thanks", flat_catalog, "office")) == [
         "light.desk_lamp",
         "light.office_ceiling",
     ]
@@ -398,6 +411,10 @@ NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.s
         # "window" inside "window blind" is not a mention of the window sensor: its twin stays.
         ("close the living room window blind", set()),
         ("is the living room window open?", {"binary_sensor.window_2"}),
+        # An ordinal where no name is said in full: "the second blind" is blind 2, "the first" the unnumbered one.
+        ("sun's in my eyes, close the second blind", {"cover.blind", "binary_sensor.window"}),
+        ("close the 1st blind in the living room", {"cover.blind_2", "binary_sensor.window_2"}),
+        ("close the blind on the first floor", set()),
     ],
 )
 def test_numbered_twins(twins: Catalog, text: str, dropped: set[str]) -> None:
@@ -450,6 +467,13 @@ def test_a_room_answered_as_missing_by_its_alias(flat_catalog: Catalog, tuned: A
     assert home is not None and "climate.office" in office
     assert all(home.entity(e).area == "office" for e in office)  # type: ignore[union-attr]
     assert devices_of_missing_area("Sorry, I can't find a lava lamp in your home.", fns, flat_catalog) == set()
+    # The device's kind in the named room: "a radiator in the study" is the office's radiator, not its lights.
+    said = "Sorry, I can't find a radiator in the study."
+    assert devices_of_missing_area(said, fns, flat_catalog) == {"climate.office"}
+    lamps = devices_of_missing_area("Sorry, I can't find a lamp in the study in your home.", fns, flat_catalog)
+    assert lamps == {"light.desk_lamp", "light.office_ceiling"}
+    assert devices_of_missing_area("Sorry, I can't find a fridge in the study.", fns, flat_catalog) == set()
+    assert devices_of_missing_area("Sorry, I can't find a lamp in the garage.", fns, flat_catalog) == set()
     assert area_alias_said("warm up the study", flat_catalog)
     assert not area_alias_said("warm up the office", flat_catalog)
     result = tuned.ask("the study is cold, set it to 22")
@@ -505,3 +529,106 @@ def test_a_valve_is_stopped_only_when_stopping_is_said(flat_catalog: Catalog, te
     ruled = unasked_services(text, valves, flat_catalog)
     assert any(k.startswith("valve.stop_valve:") for k in ruled) != stop
     assert not any(k.startswith(("valve.open_valve:", "valve.close_valve:")) for k in ruled)
+
+
+@pytest.mark.parametrize(
+    ("text", "single"),
+    [
+        ("open the window blind in the bedroom, it's stuffy in there", True),
+        ("the kids are asleep, turn off the kids room ceiling light", True),
+        ("set the bedroom radiator thermostat to heat at 21", True),
+        ("turn off the kitchen and hall ceiling lights", False),
+        ("close the blinds", False),
+        ("turn the fans off", False),
+        ("switch off the radiator thermostat & the fan", False),
+        ("switch everything off in the kitchen", False),
+        ("turn them off", False),
+        ("lock the front door; then close the blind", False),
+        ("the sofa lamp too", False),
+    ],
+)
+def test_words_for_one_device(flat_catalog: Catalog, text: str, single: bool) -> None:
+    assert single_device(text, flat_catalog) == single
+
+
+def test_a_tool_list_has_no_one_device_reading() -> None:
+    tool = {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+    catalog = catalog_from_openai_tools([{"type": "function", "function": tool}])
+    assert not single_device("weather in Paris", catalog)
+
+
+def test_a_one_device_request_keeps_the_named_device(flat_catalog: Catalog) -> None:
+    """The device the words name wins over a call written first for the reason clause, one call per service."""
+    bedtime = Call(name="input_boolean.turn_off", arguments={"entity_id": "input_boolean.bedtime_mode"})
+    light = Call(name="light.turn_off", arguments={"entity_id": "light.kids_room_ceiling"})
+    again = Call(name="light.turn_off", arguments={"entity_id": "light.kids_room_ceiling", "transition": 2})
+    text = "the kids are asleep, turn off the kids room ceiling light"
+    assert one_device_calls([bedtime, light, again], text, flat_catalog) == [light]
+    speaker = Call(name="media_player.volume_up", arguments={"entity_id": "media_player.kitchen_speaker"})
+    blind = Call(name="cover.open_cover", arguments={"entity_id": "cover.bedroom_blind"})
+    assert one_device_calls([blind, speaker], "open it, it's stuffy", flat_catalog) == [blind]  # a tie: the first
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        (
+            "open the window blind in the bedroom, it's stuffy in there",
+            'cover.open_cover(entity_id="cover.bedroom_blind")',
+        ),
+        (
+            "the kids are asleep, turn off the kids room ceiling light",
+            'light.turn_off(entity_id="light.kids_room_ceiling")',
+        ),
+    ],
+)
+def test_a_reason_clause_gets_no_call_of_its_own(tuned: Assistant, text: str, call: str) -> None:
+    """The shipped model added a call on another device for the reason ("it's stuffy", "the kids are asleep")."""
+    assert [c.render() for c in tuned.ask(text).calls] == [call]
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("could you put the volume on the echo to a quarter", 0.25),
+        ("set the volume of the speaker to 90", 0.9),
+        ("kitchen radio volume 20 percent", 0.2),
+        ("the volume on speaker 2 at 40", 0.4),  # "speaker 2" is a name
+        ("tv volume to half", 0.5),
+        ("turn the volume up by 10 percent", None),  # a step
+        ("turn up the volume on speaker 2", None),
+        ("set the lamp to 30 percent", None),  # no volume said
+    ],
+)
+def test_a_volume_the_words_name(text: str, level: float | None) -> None:
+    assert volume_level(text) == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("it's way too bright in here, take the ceiling light down to 40 percent", 40),
+        ("spotlights in the bathroom, full brightness", 100),
+        ("sofa lamp brightness to half", 50),
+        ("turn off the lamp at 40%", None),  # off is no level
+        ("set the volume to 30%", None),
+        ("dim the lamp by 20 percent", None),  # a step
+    ],
+)
+def test_a_brightness_the_words_name(text: str, level: int | None) -> None:
+    assert brightness_level(text) == level
+
+
+def test_a_colour_and_a_colour_temperature_the_words_name(flat_catalog: Catalog) -> None:
+    strip = [f for f in flat_catalog.functions if f.key == "light.turn_on:light.tv_backlight"]
+    assert strip and strip[0].arg("color_name") is not None
+    assert color_name("can the telly backlight go purple", strip, flat_catalog) == "purple"
+    assert color_name("make the strip warm white", strip, flat_catalog) is None  # a white tone: a temperature
+    assert color_name("make the strip red or blue", strip, flat_catalog) is None  # two colours: the model decides
+    pins = value_pins("can the telly backlight go purple", strip, flat_catalog)
+    assert pins == {"light.turn_on:light.tv_backlight": {"color_name": "purple"}}
+    # A colour says no brightness step: the model once wrote one beside the colour.
+    _, narrowed = narrow("can the telly backlight go purple", [Candidate(f, 0.0, 0.0) for f in strip], flat_catalog)
+    assert narrowed == {"light.turn_on:light.tv_backlight": {"color_name": "purple", "brightness_step_pct": None}}
+    assert kelvin("make it a warm 2700 kelvin") == 2700 and kelvin("set the lamp to 3000K") == 3000
+    assert kelvin("set the lamp to 30 percent") is None

@@ -1,0 +1,78 @@
+"""Rooms a request names that the home does not have ("lights on in the cellar" in a home without one).
+
+A 135M model given the candidates of other rooms acts on one of them; docs/conventions.md says a device the home
+does not have gets no call, so a room word the home knows under no name of its kind is answered without a model
+pass. Words of one kind count as one room ("loo" for a "Guest WC"), so only a kind the home lacks is missing.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+
+from homefc.catalog import Catalog
+from homefc.references import plain
+from homefc.rules import DEVICE_NOUNS
+
+ROOM_KINDS: tuple[tuple[str, ...], ...] = (
+    ("kitchen", "kitchenette"),
+    ("bathroom", "bath", "shower room", "en suite", "ensuite"),
+    ("bedroom", "sleeping room", "master bedroom"),
+    ("living room", "lounge", "sitting room", "front room", "family room", "den", "snug", "tv room"),
+    ("hall", "hallway", "entrance", "entryway", "foyer", "landing", "upstairs hall"),
+    ("loft", "attic"),
+    ("cellar", "basement"),
+    ("garage", "carport"),
+    ("garden", "yard", "backyard", "back garden", "front yard", "lawn", "driveway"),
+    ("conservatory", "sunroom", "orangery"),
+    ("office", "study", "home office"),
+    ("nursery", "kids room", "kid's room", "children's room", "playroom", "games room", "play room"),
+    ("utility", "utility room", "laundry", "laundry room", "wash room", "boot room", "mud room", "storage room"),
+    ("porch",),
+    ("terrace", "patio", "deck", "veranda", "balcony"),
+    ("shed", "workshop", "hobby room", "summer house"),
+    ("toilet", "wc", "loo", "lavatory", "cloakroom", "restroom", "powder room"),
+    ("dining room", "dining area"),
+    ("library", "reading room"),
+    ("gym", "fitness room"),
+    ("sauna",),
+    ("pantry", "larder"),
+    ("annex", "annexe", "granny flat"),
+    ("guest room", "spare room"),
+    ("greenhouse",),
+    ("cinema", "home cinema", "movie room", "media room"),
+    ("boiler room", "plant room"),
+    ("dressing room", "walk-in wardrobe"),
+)
+"""Room words by kind: saying any of a kind the home has in some name is not a missing room."""
+_PATTERNS = [(kind, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in kind) + r")\b")) for kind in ROOM_KINDS]
+
+_WORDS: dict[int, tuple[weakref.ref[Catalog], str]] = {}
+
+
+def _home_text(catalog: Catalog) -> str:
+    """Every area and entity name and alias of the home, plain, one per line (worked out once per catalog)."""
+    cached = _WORDS.get(id(catalog))
+    if cached is None or cached[0]() is not catalog:
+        home = catalog.home
+        names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
+        names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
+        cached = _WORDS[id(catalog)] = (weakref.ref(catalog), "\n".join(plain(n) for n in names))
+        weakref.finalize(catalog, _WORDS.pop, id(catalog), None)
+    return cached[1]
+
+
+def missing_room(text: str, catalog: Catalog) -> str | None:
+    """The room word the request says whose kind no area or device name of the home has (with the device noun after
+    it: "garage light"), else None."""
+    if catalog.home is None:
+        return None
+    said = plain(text)
+    home = _home_text(catalog)
+    for _kind, pattern in _PATTERNS:
+        found = pattern.search(said)
+        if found is not None and pattern.search(home) is None:
+            # "the garage light": the device as said, for the answer.
+            noun = re.match(r" (\w+?)s?\b", said[found.end() :])
+            return found.group(0) + (f" {noun.group(1)}" if noun and noun.group(1) in DEVICE_NOUNS else "")
+    return None

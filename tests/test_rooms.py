@@ -1,0 +1,52 @@
+"""Rooms the words name that the home does not have: answered without a model pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from homefc.assistant import Assistant
+from homefc.catalog import Catalog, catalog_from_openai_tools
+from homefc.config import Settings
+from homefc.domains import DomainSpec
+from homefc.factory import assistant_factory
+from homefc.rooms import missing_room
+
+
+@pytest.mark.parametrize(
+    ("text", "room"),
+    [
+        ("lights on in the cellar", "cellar"),
+        ("what's the temperature in the loft", "loft"),
+        ("turn on the conservatory heating", "conservatory heating"),
+        ("turn on the kitchen light", None),
+        ("warm up the study", None),  # the office's alias
+        ("that fan in the loo is driving me mad", None),  # the Guest WC's kind
+        ("the lounge feels cold", None),  # a living room's word
+        ("turn on the balcony lights", None),
+        ("turn on the radiator", None),  # no room said
+    ],
+)
+def test_a_room_the_home_does_not_have(flat_catalog: Catalog, text: str, room: str | None) -> None:
+    assert missing_room(text, flat_catalog) == room
+
+
+def test_a_tool_list_has_no_rooms() -> None:
+    tool = {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+    catalog = catalog_from_openai_tools([{"type": "function", "function": tool}])
+    assert missing_room("weather in the cellar", catalog) is None
+
+
+def test_a_missing_room_gets_an_answer_and_no_call(
+    tuned: Assistant, flat_catalog: Catalog, domains: dict[str, DomainSpec]
+) -> None:
+    result = tuned.ask("lights on in the cellar")
+    assert not result.calls and result.answer == "Sorry, I can't find a cellar in your home."
+    assert result.stats == {"missing_room": 1}
+    plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
+    assert "missing_room" not in plain.ask("lights on in the cellar").stats
+    assert tuned.ask("open the attic window").answer == "Sorry, I can't find an attic window in your home."
+
+
+@pytest.fixture(scope="module")
+def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
+    return assistant_factory(Settings(), domains)(flat_catalog)
