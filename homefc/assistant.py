@@ -15,8 +15,8 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.numbers import digits
+from homefc.onedevice import one_device_calls, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
-from homefc.references import split_both, split_clauses, split_items, split_list, split_named_pair
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
@@ -27,9 +27,8 @@ from homefc.rules import (
     devices_of_missing_area,
     named_devices,
     narrow,
-    one_device_calls,
-    single_device,
 )
+from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import re
 import weakref
 
 from homefc.catalog import Catalog
+from homefc.onedevice import DEVICE_NOUNS
 from homefc.references import plain
-from homefc.rules import DEVICE_NOUNS
 
 ROOM_KINDS: tuple[tuple[str, ...], ...] = (
     ("kitchen", "kitchenette"),

@@ -10,8 +10,10 @@ import pytest
 
 from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog
+from homefc.config import Settings
 from homefc.domains import DomainSpec, load_domains
 from homefc.engine import Engine
+from homefc.factory import assistant_factory
 from homefc.home import Home, bundled_home, load_home
 from homefc.mqtt.sim import SimulatedHome
 from homefc.prompt import load_fewshot
@@ -106,3 +108,9 @@ def simulated(tmp_path: Path, flat: Home, domains: dict[str, DomainSpec]) -> Ite
     yield broker, sim
     sim.stop()
     broker.stop()
+
+
+@pytest.fixture(scope="session")
+def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
+    """The shipped default model (merged on first use) over the example flat, shared by the modules that ask it."""
+    return assistant_factory(Settings(), domains)(flat_catalog)

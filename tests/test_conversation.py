@@ -9,20 +9,11 @@ import pytest
 
 from homefc.actuator import VirtualActuator
 from homefc.assistant import Assistant
-from homefc.catalog import Catalog
 from homefc.chat import run_plain
-from homefc.config import Settings
 from homefc.conversation import Conversation
 from homefc.domains import DomainSpec
-from homefc.factory import assistant_factory
 from homefc.home import Home
 from homefc.virtual_home import VirtualHome
-
-
-@pytest.fixture(scope="module")
-def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
-    """The shipped default model (merged on first use) over the example flat."""
-    return assistant_factory(Settings(), domains)(flat_catalog)
 
 
 @pytest.fixture()

@@ -1,12 +1,10 @@
-"""The text rules a conversation uses: pronouns, "… too", yes/no, choices, state questions, clause splits."""
+"""The text rules a conversation uses: pronouns, "… too", yes/no, choices, state questions."""
 
 from __future__ import annotations
 
 import pytest
 
-from homefc.catalog import Catalog, build_catalog
-from homefc.domains import DomainSpec
-from homefc.home import home_from_data
+from homefc.catalog import Catalog
 from homefc.references import (
     StateQuestion,
     choose,
@@ -15,11 +13,6 @@ from homefc.references import (
     find_area,
     is_no,
     is_yes,
-    split_both,
-    split_clauses,
-    split_items,
-    split_list,
-    split_named_pair,
     state_question,
     substitute,
 )
@@ -78,104 +71,3 @@ def test_answers_to_which_one(flat_catalog: Catalog) -> None:
     assert area is not None and area.id == "living_room"
     assert not distinguishing(flat_catalog, "turn on the lamp", options)
     assert distinguishing(flat_catalog, "turn on the sofa lamp", options)
-
-
-def test_several_requests_in_one_sentence_are_split_per_action() -> None:
-    assert split_clauses("close the blind, then play the radio") == ["close the blind", "play the radio"]
-    assert split_clauses("lock the door; open the garage and also start the vacuum") == [
-        "lock the door",
-        "open the garage",
-        "start the vacuum",
-    ]
-    assert split_clauses("switch off the TV and open the blinds") == ["switch off the TV", "open the blinds"]
-    assert split_clauses("the hall light off and then run the good night script") == [
-        "the hall light off",
-        "run the good night script",
-    ]
-    for whole in (
-        "turn on the lamp and then dim it",  # points back
-        "turn off the kitchen, office and hall lights",  # one action, several targets: the model's job
-        "set the living room and kitchen to 21",
-        "turn the light on and off",
-        "switch the living room fan and also the bathroom fan off",  # "off" is the fan's too
-    ):
-        assert split_clauses(whole) == [whole]
-    assert split_clauses("run the good night script, then the living room blind down") == [
-        "run the good night script",
-        "the living room blind down",
-    ]
-    assert split_clauses("turn the heating up and also the hall light off") == [
-        "turn the heating up",
-        "the hall light off",
-    ]
-    assert split_clauses("open the velux, it's stuffy up there") == ["open the velux, it's stuffy up there"]
-
-
-def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
-    assert split_list("turn off the desk lamp, hall ceiling light and the porch light") == [
-        "turn off the desk lamp",
-        "turn off the hall ceiling light",
-        "turn off the porch light",
-    ]
-    assert split_list("garage door, guest room curtain and living room blind up") == [
-        "garage door up",
-        "guest room curtain up",
-        "living room blind up",
-    ]
-    for whole in (
-        "turn off the kitchen, office and hall lights",  # the noun is shared: "the kitchen" alone is not a device
-        "close the garage door and the living room blind",  # two items: the model writes two calls well
-        "what is the temperature, humidity and pressure",
-    ):
-        assert split_list(whole) == [whole]
-
-
-@pytest.mark.parametrize(
-    ("text", "parts"),
-    [
-        ("switch off the tree and the telly backlight", ["switch off the tree", "switch off the telly backlight"]),
-        ("sofa lamp and big light on", ["sofa lamp on", "big light on"]),
-        ("turn on the desk lamp and also the office speaker", ["turn on the desk lamp", "turn on the office speaker"]),
-        # Not two whole names: the noun is shared, or one item is not a device's name.
-        ("turn off the living room and kitchen ceiling lights", None),
-        ("close the bedroom blind and the lounge blind", None),
-        ("both bedside lamps off", None),
-        ("the tree and the telly backlight", None),  # no action said
-    ],
-)
-def test_two_devices_named_in_full_become_two_requests(
-    flat_catalog: Catalog, text: str, parts: list[str] | None
-) -> None:
-    assert split_named_pair(text, flat_catalog) == (parts or [text])
-
-
-def test_both_of_a_numbered_pair_is_one_request_per_twin(domains: dict[str, DomainSpec]) -> None:
-    lights = [{"id": f"light.garden_lights{n}", "name": f"Garden lights{n.replace('_', ' ')}"} for n in ("", "_2")]
-    catalog = build_catalog(home_from_data({"entities": [*lights, {"id": "light.desk", "name": "Desk lamp"}]}), domains)
-    assert split_both("we're eating outside, put both garden lights on", catalog) == [
-        "we're eating outside, put garden lights on",
-        "we're eating outside, put garden lights 2 on",
-    ]
-    assert split_both("Both of the garden lights off please", catalog) == [
-        "garden lights off please",
-        "garden lights 2 off please",
-    ]
-    assert split_both("turn on both desk lamps", catalog) == ["turn on both desk lamps"]  # no twin
-
-
-def test_several_items_for_one_list_are_one_request_per_item(flat_catalog: Catalog) -> None:
-    assert split_items("add eggs and butter to the shopping list", flat_catalog) == [
-        "add eggs to the shopping list",
-        "add butter to the shopping list",
-    ]
-    assert split_items("please add milk, bread and cheese to my shopping list", flat_catalog) == [
-        "please add milk to my shopping list",
-        "please add bread to my shopping list",
-        "please add cheese to my shopping list",
-    ]
-    for whole in (
-        "add eggs to the shopping list",  # one item
-        "add eggs and butter to the fridge list",  # no such list
-        "add eggs and turn on the light to the shopping list",  # an item with a verb
-    ):
-        assert split_items(whole, flat_catalog) == [whole]

@@ -45,8 +45,3 @@ def test_a_missing_room_gets_an_answer_and_no_call(
     plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
     assert "missing_room" not in plain.ask("lights on in the cellar").stats
     assert tuned.ask("open the attic window").answer == "Sorry, I can't find an attic window in your home."
-
-
-@pytest.fixture(scope="module")
-def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
-    return assistant_factory(Settings(), domains)(flat_catalog)

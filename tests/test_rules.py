@@ -21,6 +21,7 @@ from homefc.factory import assistant_factory
 from homefc.grammar import build_grammar
 from homefc.home import Home, home_from_data
 from homefc.numbers import digits
+from homefc.onedevice import one_device_calls, single_device
 from homefc.retrieval import Candidate
 from homefc.rules import (
     area_alias_said,
@@ -30,8 +31,6 @@ from homefc.rules import (
     named_devices,
     narrow,
     numbered_twins,
-    one_device_calls,
-    single_device,
     unasked_services,
     unnamed_siblings,
     unsaid_amounts,
@@ -419,11 +418,6 @@ NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.s
 )
 def test_numbered_twins(twins: Catalog, text: str, dropped: set[str]) -> None:
     assert numbered_twins(text, twins.functions, twins) == dropped
-
-
-@pytest.fixture(scope="module")
-def tuned(flat_catalog: Catalog, domains: dict[str, DomainSpec]) -> Assistant:
-    return assistant_factory(Settings(), domains)(flat_catalog)
 
 
 def _talk(tuned: Assistant, flat: Home, domains: dict[str, DomainSpec], area: str | None = None) -> tuple:

@@ -15,9 +15,10 @@ from homefc.eval.cases import load_case_file
 from homefc.eval.runner import Evaluator
 from homefc.home import Home, load_home
 from homefc.homegen import generate_home
-from homefc.references import has_action, split_clauses
+from homefc.references import has_action
 from homefc.retrieval import Candidate
 from homefc.rules import HERE, narrow
+from homefc.splits import split_clauses
 from training.expect import fill_file
 from training.requests import RequestMaker, _holds, load_templates
 

@@ -1,0 +1,80 @@
+"""Requests whose words name one device: the calls they keep.
+
+A 135M model adds a call on another device for a reason clause ("open the velux, it's stuffy up there" also
+turned a speaker up); docs/conventions.md says a second device needs words for more than one.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+
+from homefc.calls import Call
+from homefc.catalog import Catalog
+from homefc.references import plain
+from homefc.rules import FILLER
+
+SEVERAL = re.compile(
+    r"\b(?:and|plus|also|too|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
+    r"|[&+;]"
+)
+"""Words that ask for more than one device: a conjunction, a quantifier, a plural pronoun, a sequence."""
+DEVICE_NOUNS = frozenset(
+    re.findall(
+        r"\w+",
+        "light lamp bulb strip spot spotlight switch plug socket fan blind shade shutter curtain cover window door"
+        " gate lock tv telly screen speaker player radio radiator heater heating thermostat valve sensor camera vacuum"
+        " alarm",
+    )
+)
+
+
+def single_device(text: str, catalog: Catalog) -> bool:
+    """Whether the words ask about one device: no conjunction, quantifier or plural pronoun, and no plural of a
+    device noun ("lights", "blinds", "table lamps"). Only for a home's devices (not for an imported tool list)."""
+    if catalog.home is None or SEVERAL.search(text.lower()):
+        return False
+    nouns = _device_nouns(catalog)
+    return not any(
+        len(w) >= 4 and w.endswith("s") and (w[:-1] in nouns or (w.endswith("es") and w[:-2] in nouns))
+        for w in plain(text).split()
+    )
+
+
+_NOUNS: dict[int, tuple[weakref.ref[Catalog], frozenset[str]]] = {}
+
+
+def _device_nouns(catalog: Catalog) -> frozenset[str]:
+    """Generic device nouns plus every word of the home's entity names and aliases (worked out once per catalog)."""
+    cached = _NOUNS.get(id(catalog))
+    if cached is None or cached[0]() is not catalog:
+        home = catalog.home
+        words = {w for e in (home.entities if home else []) for n in [e.name, *e.aliases] for w in plain(n).split()}
+        cached = _NOUNS[id(catalog)] = (weakref.ref(catalog), DEVICE_NOUNS | words)
+        weakref.finalize(catalog, _NOUNS.pop, id(catalog), None)
+    return cached[1]
+
+
+def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list[Call]:
+    """The calls a one-device request keeps: those on the device whose name, aliases and area share the most words
+    with the request (the first on a tie), one per service. The model adds a call for a reason clause ("open the
+    velux, it's stuffy up there" also turned a speaker up), sometimes before the one asked for."""
+    said = set(plain(text).split()) - FILLER
+    home = catalog.home
+    best: tuple[int, int] | None = None
+    chosen = calls[0].entity_id if calls else None
+    for i, call in enumerate(calls):
+        entity = home.entity(call.entity_id) if home is not None and call.entity_id else None
+        if entity is None:
+            continue
+        area = home.area(entity.area) if home is not None else None
+        names = [entity.name, *entity.aliases, *([area.name, *area.aliases] if area is not None else [])]
+        score = (len(said & set(plain(" ".join(names)).split())), -i)
+        if best is None or score > best:
+            best, chosen = score, entity.id
+    kept: dict[str, Call] = {}
+    for call in calls:
+        if call.entity_id == chosen:
+            kept.setdefault(call.name, call)
+    return list(kept.values())
