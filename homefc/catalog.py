@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from homefc.domains import READ_SERVICE, ArgSchema, DomainSpec, resolve_args
 from homefc.errors import CatalogError, describe_validation_error
 from homefc.home import Home, read_data_file
+
+T = TypeVar("T")
 
 ENTITY_ARG = "entity_id"
 
@@ -59,11 +61,19 @@ class Catalog:
     domains: dict[str, DomainSpec] = field(default_factory=dict)
     """Domain specs the functions came from (empty for imported tools)."""
     _by_key: dict[str, Function] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_key = {f.key: f for f in self.functions}
         if len(self._by_key) != len(self.functions):
             raise CatalogError("catalog: duplicate function names")
+
+    def memo(self, key: str, build: Callable[[Catalog], T]) -> T:
+        """`build(self)`, worked out once per catalog: the name indexes the text rules read on every request (a live
+        inventory builds a new catalog, and with it new indexes)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]
 
     def get(self, tool: str, entity_id: str | None = None) -> Function | None:
         """The function for this tool (and entity), or None."""

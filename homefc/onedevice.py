@@ -7,7 +7,6 @@ turned a speaker up); docs/conventions.md says a second device needs words for m
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 
 from homefc.calls import Call
@@ -35,25 +34,18 @@ def single_device(text: str, catalog: Catalog) -> bool:
     device noun ("lights", "blinds", "table lamps"). Only for a home's devices (not for an imported tool list)."""
     if catalog.home is None or SEVERAL.search(text.lower()):
         return False
-    nouns = _device_nouns(catalog)
+    nouns = catalog.memo("device_nouns", _device_nouns)
     return not any(
         len(w) >= 4 and w.endswith("s") and (w[:-1] in nouns or (w.endswith("es") and w[:-2] in nouns))
         for w in plain(text).split()
     )
 
 
-_NOUNS: dict[int, tuple[weakref.ref[Catalog], frozenset[str]]] = {}
-
-
 def _device_nouns(catalog: Catalog) -> frozenset[str]:
-    """Generic device nouns plus every word of the home's entity names and aliases (worked out once per catalog)."""
-    cached = _NOUNS.get(id(catalog))
-    if cached is None or cached[0]() is not catalog:
-        home = catalog.home
-        words = {w for e in (home.entities if home else []) for n in [e.name, *e.aliases] for w in plain(n).split()}
-        cached = _NOUNS[id(catalog)] = (weakref.ref(catalog), DEVICE_NOUNS | words)
-        weakref.finalize(catalog, _NOUNS.pop, id(catalog), None)
-    return cached[1]
+    """Generic device nouns plus every word of the home's entity names and aliases."""
+    home = catalog.home
+    words = {w for e in (home.entities if home else []) for n in [e.name, *e.aliases] for w in plain(n).split()}
+    return DEVICE_NOUNS | words
 
 
 def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list[Call]:
@@ -66,9 +58,9 @@ def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list
     chosen = calls[0].entity_id if calls else None
     for i, call in enumerate(calls):
         entity = home.entity(call.entity_id) if home is not None and call.entity_id else None
-        if entity is None:
+        if home is None or entity is None:
             continue
-        area = home.area(entity.area) if home is not None else None
+        area = home.area(entity.area)
         names = [entity.name, *entity.aliases, *([area.name, *area.aliases] if area is not None else [])]
         score = (len(said & set(plain(" ".join(names)).split())), -i)
         if best is None or score > best:

@@ -8,7 +8,6 @@ pass. Words of one kind count as one room ("loo" for a "Guest WC"), so only a ki
 from __future__ import annotations
 
 import re
-import weakref
 
 from homefc.catalog import Catalog
 from homefc.onedevice import DEVICE_NOUNS
@@ -45,21 +44,15 @@ ROOM_KINDS: tuple[tuple[str, ...], ...] = (
     ("dressing room", "walk-in wardrobe"),
 )
 """Room words by kind: saying any of a kind the home has in some name is not a missing room."""
-_PATTERNS = [(kind, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in kind) + r")\b")) for kind in ROOM_KINDS]
-
-_WORDS: dict[int, tuple[weakref.ref[Catalog], str]] = {}
+_PATTERNS = [re.compile(r"\b(?:" + "|".join(re.escape(w) for w in kind) + r")\b") for kind in ROOM_KINDS]
 
 
 def _home_text(catalog: Catalog) -> str:
-    """Every area and entity name and alias of the home, plain, one per line (worked out once per catalog)."""
-    cached = _WORDS.get(id(catalog))
-    if cached is None or cached[0]() is not catalog:
-        home = catalog.home
-        names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
-        names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
-        cached = _WORDS[id(catalog)] = (weakref.ref(catalog), "\n".join(plain(n) for n in names))
-        weakref.finalize(catalog, _WORDS.pop, id(catalog), None)
-    return cached[1]
+    """Every area and entity name and alias of the home, plain, one per line."""
+    home = catalog.home
+    names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
+    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
+    return "\n".join(plain(n) for n in names)
 
 
 def missing_room(text: str, catalog: Catalog) -> str | None:
@@ -68,8 +61,8 @@ def missing_room(text: str, catalog: Catalog) -> str | None:
     if catalog.home is None:
         return None
     said = plain(text)
-    home = _home_text(catalog)
-    for _kind, pattern in _PATTERNS:
+    home = catalog.memo("home_text", _home_text)
+    for pattern in _PATTERNS:
         found = pattern.search(said)
         if found is not None and pattern.search(home) is None:
             # "the garage light": the device as said, for the answer.

@@ -316,9 +316,10 @@ def devices_of_missing_area(answer: str, functions: Sequence[Function], catalog:
 
 def _is_kind(entity: Entity, kind: str) -> bool:
     """Whether a device is what "a <kind>" of an answer calls it ("radiator", "lamp", "climate"); any for no kind."""
-    noun = kind.split()[-1] if kind.split() else ""
-    if not noun:
+    words = kind.split()
+    if not words:
         return True
+    noun = words[-1]
     domains = KIND_DOMAINS.get(noun.removesuffix("s"), (noun,))
     return entity.domain in domains or noun in plain(" ".join([entity.name, *entity.aliases])).split()
 

@@ -111,12 +111,21 @@ def cover_position(text: str) -> int | None:
     return 50 if HALFWAY.search(said) else None
 
 
+LEVEL_WORDS = {
+    "a quarter": 25,
+    "quarter": 25,
+    "half": 50,
+    "three quarters": 75,
+    "full": 100,
+    "max": 100,
+    "maximum": 100,
+}
+"""Percent levels said in words (a volume, a brightness)."""
 VOLUME_ARG = "volume_level"
 VOLUME_TO = re.compile(
     r"\bvolume\b(?!.*\bby\b).*?\b(?:(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)?(?![\d.,])|(?P<p>\d+)\s*(?:%|percent)"
     r"|(?:to|at)\s+(?P<word>a quarter|quarter|half|three quarters|full|max(?:imum)?))"
 )
-VOLUME_WORDS = {"a quarter": 25, "quarter": 25, "half": 50, "three quarters": 75, "full": 100, "max": 100}
 
 
 def volume_level(text: str) -> float | None:
@@ -126,7 +135,7 @@ def volume_level(text: str) -> float | None:
     if match is None:
         return None
     number = match.group("n") or match.group("p")
-    percent = int(number) if number else VOLUME_WORDS[match.group("word").removesuffix("imum")]
+    percent = int(number) if number else LEVEL_WORDS[match.group("word")]
     return percent / 100 if 0 <= percent <= 100 else None
 
 
@@ -135,7 +144,6 @@ BRIGHTNESS_LEVEL = re.compile(
     r"\b(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)|\b(?P<word>full|half|max|maximum)\s+brightness\b"
     r"|\bbrightness\s+(?:to|at)\s+(?P<word2>full|half|max|maximum)\b"
 )
-LEVEL_WORDS = {"full": 100, "max": 100, "maximum": 100, "half": 50}
 KELVIN_ARG = "color_temp_kelvin"
 KELVIN = re.compile(r"\b(?P<n>\d{4})\s*(?:k|kelvin)\b")
 COLOR_ARG = "color_name"
