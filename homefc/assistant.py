@@ -15,7 +15,7 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.numbers import digits
-from homefc.onedevice import one_device_calls, single_device
+from homefc.onedevice import one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import missing_room
@@ -253,8 +253,9 @@ class Assistant:
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
         named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
-        # Prose that the retry below could take back is not streamed.
-        hold = bool(named) or (named is not None and area_alias_said(clean, self.catalog))
+        pinned = pinned_device(clean, functions, pins, self.catalog, context_area) if self.rules else set()
+        # Prose that the retries below could take back is not streamed.
+        hold = bool(named) or bool(pinned) or (named is not None and area_alias_said(clean, self.catalog))
         stream = ProseStream(on_prose) if on_prose is not None and not hold else None
         gen = self.engine.generate(self._prefix, suffix, grammar.text, on_text=stream, **options)
         result.content, result.pins = content, pins
@@ -265,14 +266,17 @@ class Assistant:
             if named is None:
                 named = named_devices(clean, functions, self.catalog)
             named = named or devices_of_missing_area(result.answer, functions, self.catalog)
-        if missing and named:
-            # The model says a device (or room) does not exist that the words name by its name or alias (the
-            # prompt shows ids, not aliases): ask again with only that device's (room's) functions and no answer.
-            fns = [f for f in functions if f.entity_id in named]
+        # The model says a device (or room) does not exist that the words name by its name or alias (the prompt
+        # shows ids, not aliases), or answers a request whose words fix a value of one device of the room named:
+        # ask again with only that device's (room's, pinned) functions and no answer.
+        retry = [f for f in functions if f.entity_id in named] if missing and named else []
+        if not retry and pinned and result.answer is not None and not result.calls:
+            retry = [f for f in functions if f.entity_id in pinned and f.key in pins]
+        if retry:
             marker = self._marker_gbnf
-            again = build_grammar(fns, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
+            again = build_grammar(retry, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
             gen = self.engine.generate(self._prefix, suffix, again.text, keep_suffix=True, **options)
-            self._take(result, gen, fns)
+            self._take(result, gen, retry)
             decode_ms += gen.prefill_ms + gen.decode_ms
         result.timings = Timings(
             retrieve_ms=(t1 - t0) * 1000,
@@ -284,6 +288,8 @@ class Assistant:
         result.stats = self._stats(gen, len(grammar.text), len(pins))
         if named and missing:
             result.stats["named_retry"] = 1
+        elif retry:
+            result.stats["pinned_retry"] = 1
         if self.rules and len(result.calls) > 1 and single_device(clean, self.catalog):
             # Words for one device keep one device's calls: the model adds a call for a reason clause.
             kept = one_device_calls(result.calls, clean, self.catalog)

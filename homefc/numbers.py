@@ -45,6 +45,9 @@ SPOKEN = re.compile(
     re.I,
 )
 
+A_DEGREE = re.compile(r"\b(?P<half>half\s+)?an?\s+degree\b", re.I)
+""""Up a degree", "half a degree warmer": an amount said with an article."""
+
 NUMBERED = re.compile(rf"\bnumber\s+(?:{NUMBER}|(?P<digit>\d+))\b", re.I)
 
 
@@ -69,4 +72,5 @@ def digits(text: str) -> str:
         return f"{match.group('pre') or ''}{_value(match)}{match.group('post') or ''}"
 
     text = NUMBERED.sub(lambda m: m.group("digit") or _value(m), text)
+    text = A_DEGREE.sub(lambda m: "0.5 degrees" if m.group("half") else "1 degree", text)
     return SPOKEN.sub(replace, text)

@@ -7,12 +7,14 @@ turned a speaker up); docs/conventions.md says a second device needs words for m
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from homefc.calls import Call
-from homefc.catalog import Catalog
-from homefc.references import plain
-from homefc.rules import FILLER
+from homefc.catalog import Catalog, Function
+from homefc.choices import choice_arg
+from homefc.references import find_area, plain
+from homefc.rules import FILLER, HERE
 
 SEVERAL = re.compile(
     r"\b(?:and|plus|also|too|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
@@ -70,3 +72,31 @@ def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list
         if call.entity_id == chosen:
             kept.setdefault(call.name, call)
     return list(kept.values())
+
+
+def pinned_device(
+    text: str,
+    functions: Sequence[Function],
+    pins: Mapping[str, Mapping[str, Any]],
+    catalog: Catalog,
+    context_area: str | None = None,
+) -> set[str]:
+    """The one device of the room the words name (or the speaker's, for "here") whose value they fix ("make it a bit
+    warmer in the snug": that room's one thermostat), as a set; empty when there is no such single device.
+
+    The model may still answer that it cannot help; the run time then asks again with that device alone."""
+    home = catalog.home
+    if home is None:
+        return set()
+    area = find_area(catalog, plain(text))
+    area_id = area.id if area is not None else (context_area if HERE.search(plain(text)) else None)
+    if area_id is None:
+        return set()
+    found = set()
+    for fn in functions:
+        entity = home.entity(fn.entity_id) if fn.entity_id else None
+        fixed = {k: v for k, v in pins.get(fn.key, {}).items() if v is not None}
+        choice = choice_arg(fn)
+        if entity is not None and entity.area == area_id and set(fixed) - {choice.name if choice else ""}:
+            found.add(entity.id)
+    return found if len(found) == 1 else set()

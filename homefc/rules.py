@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homefc.catalog import ENTITY_ARG, Catalog, Function
+from homefc.choices import said_choices
 from homefc.home import Area, Entity
 from homefc.prompt import StateLike
 from homefc.references import KIND_DOMAINS, find_area, plain
@@ -250,11 +251,21 @@ NEEDS_WORDS = {
     "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
     "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
     "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
+    "media_player.media_play": re.compile(r"\b(?:play|playing|resume|continue|unpause|start|back on)\b"),
+    "media_player.media_next_track": re.compile(r"\b(?:next|skip|forward)\b"),
+    "media_player.media_previous_track": re.compile(
+        r"\b(?:previous|last (?:song|track|one)|go back|skip back|back (?:a|one)|again|rewind|replay)\b"
+    ),
+    "climate.turn_on": re.compile(r"\b(?:on|start|enable|fire|power)\b"),
+    "climate.turn_off": re.compile(r"\b(?:off|stop|disable|kill|shut)\b"),
+    "valve.close_valve": re.compile(r"\b(?:close|closed|shut|off|isolate|stop)\b"),
     "valve.stop_valve": STOP_WORDS,
+    "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
 armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
-"turn off the irrigation" closes a valve rather than stopping it moving."""
+"turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
+switch it off, nor "get the hoover going" send it home."""
 
 
 def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
@@ -348,15 +359,21 @@ def narrow(
     functions = [c.function for c in candidates]
     ruled_out = numbered_twins(text, functions, catalog) | unnamed_siblings(text, functions, catalog)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
-    pins = value_pins(text, [c.function for c in kept], catalog, states)
-    unsaid = unsaid_amounts(text, [c.function for c in kept], catalog)
-    unsaid |= cover_direction(text, [c.function for c in kept], catalog)
-    unsaid |= unasked_services(text, [c.function for c in kept], catalog)
+    functions = [c.function for c in kept]
+    pins = value_pins(text, functions, catalog, states)
+    unsaid = unsaid_amounts(text, functions, catalog) | cover_direction(text, functions, catalog)
+    unsaid |= unasked_services(text, functions, catalog)
+    names, _, rest = _names_said(text, functions, catalog)
+    chosen = said_choices(rest, functions, names)
+    unsaid |= chosen.unsaid
+    pins.update({key: values for key, values in chosen.pins.items() if key in chosen.exact})
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
+    # A value said in part ("heat" in "heating") keeps the entity's other services: the model decides.
+    pins.update({key: values for key, values in chosen.pins.items() if any(c.function.key == key for c in kept)})
     if no_brightness_step(text):
         for c in kept:
             if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG):

@@ -15,13 +15,13 @@ from homefc.domains import ArgSchema
 from homefc.prompt import StateLike
 
 DEGREES = r"(?:degrees?|°\s*c?|deg)"
-AMOUNT = r"\d+(?:[.,]5)?"
+AMOUNT = r"\d*[.,]5|\d+"
 RELATIVE_TEMPERATURE = (
     re.compile(
         rf"\b(?:(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\s+)?(?:a\s+(?:bit|little|touch)\s+|slightly\s+)?"
         rf"(?P<dir>warmer|hotter|cooler|colder)\b(?:\s+by\s+(?P<n2>{AMOUNT})\s*{DEGREES}\b)?"
     ),
-    re.compile(rf"\b(?:turn|put|bring|set)\b.*?\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\b"),
+    re.compile(rf"\b(?P<dir>up|down)\s+(?:by\s+)?(?P<n>{AMOUNT})\s*{DEGREES}\b"),
     re.compile(rf"\b(?P<dir>raise|lower|increase|decrease|reduce|bump|drop)\b.*?\bby\s+(?P<n>{AMOUNT})\s*{DEGREES}\b"),
 )
 UP_WORDS = frozenset({"warmer", "hotter", "up", "raise", "increase", "bump"})
@@ -147,6 +147,7 @@ BRIGHTNESS_LEVEL = re.compile(
 KELVIN_ARG = "color_temp_kelvin"
 KELVIN = re.compile(r"\b(?P<n>\d{4})\s*(?:k|kelvin)\b")
 COLOR_ARG = "color_name"
+BRIGHTNESS_SAID = re.compile(r"%|\b(?:percent|per cent|bright\w*|dim\w*|dark\w*|half|full|max\w*|min\w*|level)\b")
 WHITE_TONE = re.compile(r"\b(?:warm|cool|cold|daylight|soft|bright)\s+white\b")
 
 
@@ -216,6 +217,9 @@ def value_pins(
                 pins.setdefault(fn.key, {})[name] = value
                 # Home Assistant takes one brightness argument: a step leaves no absolute level beside it.
                 pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if name == BRIGHTNESS_STEP_ARG and fn.arg(a)}
+                if name in (KELVIN_ARG, COLOR_ARG) and not BRIGHTNESS_SAID.search(text.lower()):
+                    # "make it purple" keeps the light's level: the model would add one.
+                    pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if fn.arg(a) and a not in pins[fn.key]}
     return pins
 
 

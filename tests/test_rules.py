@@ -118,6 +118,9 @@ def test_all_overrides_a_light_named_like_the_area(flat_catalog: Catalog) -> Non
         ("turn the heating down by 1 degree", -1),
         ("lower the thermostat by 1,5 degrees", -1.5),
         ("raise the bathroom heating by 2 degrees", 2),
+        ("bump the heating up 1 degree", 1),  # "up a degree" after homefc.numbers.digits
+        ("nudge the thermostat down 0.5 degrees", -0.5),
+        ("drop the radiator by 1 degree", -1),
         ("set the heating to 21 degrees", None),
         ("turn the heating up to 23", None),
         ("turn on the heating", None),
@@ -187,6 +190,8 @@ def test_cover_positions(text: str, position: int | None) -> None:
         ("floor lamp number three on please", "floor lamp 3 on please"),  # a device's number: its name's digit
         ("speaker number 2 off", "speaker 2 off"),
         ("the number of lights on", "the number of lights on"),
+        ("bump the heating up a degree", "bump the heating up 1 degree"),
+        ("make it half a degree warmer", "make it 0.5 degrees warmer"),
     ],
 )
 def test_spoken_values_become_digits(text: str, written: str) -> None:
@@ -345,6 +350,39 @@ def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, 
     ruled = unasked_services(text, guarded, flat_catalog)
     needs_words = {f.tool.split(".")[1] for f in guarded if f.key in ruled or f.tool.endswith("get_state")}
     assert {f.tool.split(".")[1] for f in guarded} - needs_words == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "ruled_out"),
+    [
+        ("get the hoover going", "vacuum.robot", {"vacuum.return_to_base"}),
+        ("send the hoover back to its dock", "vacuum.robot", set()),
+        ("drop the bedroom radiator by 1 degree", "climate.bedroom", {"climate.turn_off", "climate.turn_on"}),
+        ("turn the bedroom radiator off", "climate.bedroom", {"climate.turn_on"}),
+        ("turn on the balcony plant watering", "valve.balcony_watering", {"valve.close_valve", "valve.stop_valve"}),
+        ("shut the balcony plant watering", "valve.balcony_watering", {"valve.stop_valve"}),
+        (
+            "stick netflix on the telly",
+            "media_player.living_room_tv",
+            {"media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track"},
+        ),
+        (
+            "skip this song on the telly",
+            "media_player.living_room_tv",
+            {"media_player.media_play", "media_player.media_previous_track"},
+        ),
+    ],
+)
+def test_services_that_need_words_of_their_own(
+    flat_catalog: Catalog, text: str, entity: str, ruled_out: set[str]
+) -> None:
+    functions = [f for f in flat_catalog.functions if f.entity_id == entity]
+    ruled = {f.tool for f in functions if f.key in unasked_services(text, functions, flat_catalog)}
+    watched = {
+        "vacuum.return_to_base", "climate.turn_off", "climate.turn_on", "valve.close_valve", "valve.stop_valve",
+        "media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track",
+    }  # fmt: skip
+    assert ruled & watched == ruled_out
 
 
 def test_a_relative_setpoint_is_pinned_from_the_live_state(flat_catalog: Catalog, engine: Engine) -> None:
@@ -522,7 +560,8 @@ def test_a_valve_is_stopped_only_when_stopping_is_said(flat_catalog: Catalog, te
     assert any(f.tool == "valve.stop_valve" for f in valves)
     ruled = unasked_services(text, valves, flat_catalog)
     assert any(k.startswith("valve.stop_valve:") for k in ruled) != stop
-    assert not any(k.startswith(("valve.open_valve:", "valve.close_valve:")) for k in ruled)
+    assert not any(k.startswith("valve.open_valve:") for k in ruled)
+    assert any(k.startswith("valve.close_valve:") for k in ruled) == (text == "water the balcony plants")
 
 
 @pytest.mark.parametrize(
@@ -620,9 +659,12 @@ def test_a_colour_and_a_colour_temperature_the_words_name(flat_catalog: Catalog)
     assert color_name("make the strip warm white", strip, flat_catalog) is None  # a white tone: a temperature
     assert color_name("make the strip red or blue", strip, flat_catalog) is None  # two colours: the model decides
     pins = value_pins("can the telly backlight go purple", strip, flat_catalog)
-    assert pins == {"light.turn_on:light.tv_backlight": {"color_name": "purple"}}
-    # A colour says no brightness step: the model once wrote one beside the colour.
+    assert pins == {"light.turn_on:light.tv_backlight": {"color_name": "purple", "brightness_pct": None}}
+    # A colour says no brightness, step or level: the model once wrote one beside the colour.
     _, narrowed = narrow("can the telly backlight go purple", [Candidate(f, 0.0, 0.0) for f in strip], flat_catalog)
-    assert narrowed == {"light.turn_on:light.tv_backlight": {"color_name": "purple", "brightness_step_pct": None}}
+    no_level = {"brightness_pct": None, "brightness_step_pct": None}
+    assert narrowed == {"light.turn_on:light.tv_backlight": {"color_name": "purple", **no_level}}
+    _, narrowed = narrow("backlight purple at 40 percent", [Candidate(f, 0.0, 0.0) for f in strip], flat_catalog)
+    assert narrowed["light.turn_on:light.tv_backlight"]["brightness_pct"] == 40
     assert kelvin("make it a warm 2700 kelvin") == 2700 and kelvin("set the lamp to 3000K") == 3000
     assert kelvin("set the lamp to 30 percent") is None
