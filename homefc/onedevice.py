@@ -12,7 +12,6 @@ from typing import Any
 
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
-from homefc.choices import choice_arg
 from homefc.references import find_area, plain
 from homefc.rules import FILLER, HERE
 
@@ -74,6 +73,18 @@ def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list
     return list(kept.values())
 
 
+TEMPERATURE_WORDS = frozenset(
+    re.findall(
+        r"[\w']+",
+        "make it it's a bit little touch slightly tad warmer cooler colder hotter turn set bump drop nudge knock raise"
+        " lower bring put take up down by degree degrees here please could can you would will feels feel getting cold"
+        " hot warm cool chilly freezing boiling so too way is i'm we're me us for thanks cheers brr just now there"
+        " heating heat heater radiator rad thermostat temperature climate aircon air con ac",
+    )
+)
+"""Words a request to change a room's temperature may hold besides the room's and the device's names."""
+
+
 def pinned_device(
     text: str,
     functions: Sequence[Function],
@@ -81,22 +92,32 @@ def pinned_device(
     catalog: Catalog,
     context_area: str | None = None,
 ) -> set[str]:
-    """The one device of the room the words name (or the speaker's, for "here") whose value they fix ("make it a bit
-    warmer in the snug": that room's one thermostat), as a set; empty when there is no such single device.
+    """The one thermostat of the room the words name (or the speaker's, for "here") whose target they fix ("make it
+    a bit warmer in the snug"), as a set; empty when there is no such single device, or when the words say more
+    than a temperature change of that room ("make the oven in the kitchen warmer" is no thermostat's business).
 
     The model may still answer that it cannot help; the run time then asks again with that device alone."""
     home = catalog.home
+    said = plain(text)
     if home is None:
         return set()
-    area = find_area(catalog, plain(text))
-    area_id = area.id if area is not None else (context_area if HERE.search(plain(text)) else None)
-    if area_id is None:
+    area = find_area(catalog, said)
+    area = area if area is not None else (home.area(context_area) if context_area and HERE.search(said) else None)
+    if area is None:
         return set()
-    found = set()
-    for fn in functions:
-        entity = home.entity(fn.entity_id) if fn.entity_id else None
-        fixed = {k: v for k, v in pins.get(fn.key, {}).items() if v is not None}
-        choice = choice_arg(fn)
-        if entity is not None and entity.area == area_id and set(fixed) - {choice.name if choice else ""}:
-            found.add(entity.id)
-    return found if len(found) == 1 else set()
+    found = {
+        fn.entity_id
+        for fn in functions
+        if fn.entity_id
+        and pins.get(fn.key, {}).get("temperature") is not None
+        and (entity := home.entity(fn.entity_id)) is not None
+        and entity.area == area.id
+    }
+    if len(found) != 1:
+        return set()
+    entity = home.entity(next(iter(found)))
+    assert entity is not None
+    names = plain(" ".join([entity.name, *entity.aliases, area.name, *area.aliases])).split()
+    known = TEMPERATURE_WORDS | FILLER | set(names)
+    left = [w for w in said.split() if w not in known and not re.fullmatch(r"[\d.,]+", w)]
+    return set() if left else found
