@@ -44,14 +44,15 @@ def value_score(value: str, others: Sequence[str], said_text: str) -> int:
 
     "radio 4" says "BBC Radio 4" and not "BBC Radio 2"; "heating" says "heat"; "heat cool" says "heat_cool"
     better than "heat"."""
-    if not _words(value):  # a value of such words only ("On"): said whole or not at all
+    value_words = _words(value)
+    if not value_words:  # a value of such words only ("On"): said whole or not at all
         return 2 if f" {' '.join(_words(value, every=True))} " in f" {' '.join(_words(said_text, every=True))} " else 0
-    said = set(_words(said_text))
+    said_words = _words(said_text)
     other_words = {w for o in others if o != value for w in _words(o)}
-    own = [w for w in _words(value) if w not in other_words] or _words(value)
+    own = [w for w in value_words if w not in other_words] or value_words
+    said = set(said_words)
     hits = sum(1 for w in own if _matches(w, said))
-    whole = " ".join(_words(value))
-    return hits + (1 if hits and f" {whole} " in f" {' '.join(_words(said_text))} " else 0)
+    return hits + (1 if hits and f" {' '.join(value_words)} " in f" {' '.join(said_words)} " else 0)
 
 
 def choice_arg(fn: Function) -> ArgSchema | None:
@@ -88,12 +89,13 @@ def said_choices(said: str, functions: Sequence[Function], names: Mapping[str, S
     """What the words (device names already blanked out) say of each candidate service's listed values; a word of
     the device's own names (entity id → names) says no value ("the tv" is not the source "TV")."""
     found = Choices()
+    said_words = _words(ASIDES.sub(" ", said.lower()), every=True)
     for fn in functions:
         arg = choice_arg(fn)
         if arg is None or arg.enum is None:
             continue
         own = {w for n in names.get(fn.entity_id, ()) for w in _words(n)}
-        rest = " ".join(w for w in _words(ASIDES.sub(" ", said.lower()), every=True) if w not in own)
+        rest = " ".join(w for w in said_words if w not in own)
         scores = {v: value_score(v, arg.enum, rest) for v in arg.enum}
         best = max(scores.values())
         if best == 0:

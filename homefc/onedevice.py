@@ -14,6 +14,7 @@ from homefc.calls import Call
 from homefc.catalog import Catalog, Function
 from homefc.references import find_area, plain
 from homefc.rules import FILLER, HERE
+from homefc.values import TEMPERATURE_ARG
 
 SEVERAL = re.compile(
     r"\b(?:and|plus|also|too|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
@@ -109,7 +110,7 @@ def pinned_device(
         fn.entity_id
         for fn in functions
         if fn.entity_id
-        and pins.get(fn.key, {}).get("temperature") is not None
+        and pins.get(fn.key, {}).get(TEMPERATURE_ARG) is not None
         and (entity := home.entity(fn.entity_id)) is not None
         and entity.area == area.id
     }

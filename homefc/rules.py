@@ -373,7 +373,8 @@ def narrow(
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
     # A value said in part ("heat" in "heating") keeps the entity's other services: the model decides.
-    pins.update({key: values for key, values in chosen.pins.items() if any(c.function.key == key for c in kept)})
+    kept_keys = {c.function.key for c in kept}
+    pins.update({key: values for key, values in chosen.pins.items() if key in kept_keys})
     if no_brightness_step(text):
         for c in kept:
             if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG):

@@ -207,6 +207,7 @@ def value_pins(
     named: list[tuple[str, Any]] = [(POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))]
     named += [(VOLUME_ARG, volume_level(text)), (BRIGHTNESS_ARG, brightness_level(text)), (KELVIN_ARG, kelvin(text))]
     named.append((COLOR_ARG, color_name(text, functions, catalog)))
+    level_said = bool(BRIGHTNESS_SAID.search(text.lower()))
     for name, value in named:
         if value is None:
             continue
@@ -217,7 +218,7 @@ def value_pins(
                 pins.setdefault(fn.key, {})[name] = value
                 # Home Assistant takes one brightness argument: a step leaves no absolute level beside it.
                 pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if name == BRIGHTNESS_STEP_ARG and fn.arg(a)}
-                if name in (KELVIN_ARG, COLOR_ARG) and not BRIGHTNESS_SAID.search(text.lower()):
+                if name in (KELVIN_ARG, COLOR_ARG) and not level_said:
                     # "make it purple" keeps the light's level: the model would add one.
                     pins[fn.key] |= {a: None for a in BRIGHTNESS_LEVEL_ARGS if fn.arg(a) and a not in pins[fn.key]}
     return pins
