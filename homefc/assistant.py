@@ -15,7 +15,7 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.numbers import digits
-from homefc.onedevice import one_device_calls, pinned_device, single_device
+from homefc.onedevice import named_pinned, one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import missing_room
@@ -28,7 +28,7 @@ from homefc.rules import (
     named_devices,
     narrow,
 )
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.splits import clause_areas, split_both, split_clauses, split_items, split_list, split_named_pair
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +205,14 @@ class Assistant:
             # drops the third.
             spaced = SpacedProse(on_prose) if on_prose is not None else None
             parts = []
-            for c in clauses:
+            areas = (
+                clause_areas(clauses, self.catalog, context_area)
+                if self.rules
+                else [(c, context_area) for c in clauses]
+            )
+            for c, area in areas:
                 sink = spaced.next_clause() if spaced is not None else None
+                options["context_area"] = area
                 parts.append(self._ask_one(AskResult(text=c, truncated=truncated), on_prose=sink, **options))
             _merge(result, parts)
         result.timings.total_ms = (time.perf_counter() - start) * 1000
@@ -253,7 +259,10 @@ class Assistant:
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
         named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
-        pinned = pinned_device(clean, functions, pins, self.catalog, context_area) if self.rules else set()
+        pinned = set()
+        if self.rules:
+            pinned = pinned_device(clean, functions, pins, self.catalog, context_area)
+            pinned = pinned or named_pinned(clean, functions, pins, self.catalog)
         # Prose that the retries below could take back is not streamed.
         hold = bool(named) or bool(pinned) or (named is not None and area_alias_said(clean, self.catalog))
         stream = ProseStream(on_prose) if on_prose is not None and not hold else None

@@ -13,14 +13,14 @@ from typing import Any
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
 from homefc.references import find_area, plain
-from homefc.rules import FILLER, HERE
-from homefc.values import TEMPERATURE_ARG
+from homefc.rules import FILLER, HERE, named_devices
 
 SEVERAL = re.compile(
-    r"\b(?:and|plus|also|too|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
-    r"|[&+;]"
+    r"\b(?:and|plus|also|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
+    r"|\btoo\b(?!\s+(?!please\b|thanks\b|now\b)\w)|[&+;]"
 )
-"""Words that ask for more than one device: a conjunction, a quantifier, a plural pronoun, a sequence."""
+"""Words that ask for more than one device: a conjunction, a quantifier, a plural pronoun, a sequence ("too" at a
+clause's end; "way too warm" says how warm)."""
 DEVICE_NOUNS = frozenset(
     re.findall(
         r"\w+",
@@ -33,14 +33,40 @@ DEVICE_NOUNS = frozenset(
 
 def single_device(text: str, catalog: Catalog) -> bool:
     """Whether the words ask about one device: no conjunction, quantifier or plural pronoun, and no plural of a
-    device noun ("lights", "blinds", "table lamps"). Only for a home's devices (not for an imported tool list)."""
+    device noun ("lights", "blinds", "table lamps") unless one device is called so. Only for a home's devices (not
+    for an imported tool list)."""
     if catalog.home is None or SEVERAL.search(text.lower()):
         return False
     nouns = catalog.memo("device_nouns", _device_nouns)
+    said = plain(text)
     return not any(
-        len(w) >= 4 and w.endswith("s") and (w[:-1] in nouns or (w.endswith("es") and w[:-2] in nouns))
-        for w in plain(text).split()
+        len(w) >= 4
+        and w.endswith("s")
+        and (w[:-1] in nouns or (w.endswith("es") and w[:-2] in nouns))
+        and not _one_device_called(w, said, catalog)
+        for w in said.split()
     )
+
+
+def _one_device_called(word: str, said: str, catalog: Catalog) -> bool:
+    """Whether a plural is one device's name: part of a name or alias said in full ("the worktop lights"), or the
+    word of exactly one device of the area named, or of the home when none is ("the spotlights in bath three")."""
+    home = catalog.home
+    if home is None:
+        return False
+    padded = f" {said} "
+    for e in home.entities:
+        for name in [e.name, *e.aliases]:
+            words = plain(name)
+            if word in words.split() and f" {words} " in padded:
+                return True
+    area = find_area(catalog, said)
+    holders = {
+        e.id
+        for e in home.entities
+        if (area is None or e.area == area.id) and any(word in plain(n).split() for n in [e.name, *e.aliases])
+    }
+    return len(holders) == 1
 
 
 def _device_nouns(catalog: Catalog) -> frozenset[str]:
@@ -93,9 +119,10 @@ def pinned_device(
     catalog: Catalog,
     context_area: str | None = None,
 ) -> set[str]:
-    """The one thermostat of the room the words name (or the speaker's, for "here") whose target they fix ("make it
-    a bit warmer in the snug"), as a set; empty when there is no such single device, or when the words say more
-    than a temperature change of that room ("make the oven in the kitchen warmer" is no thermostat's business).
+    """The one thermostat of the room the words name (or the speaker's, for "here") whose target or mode they fix
+    ("make it a bit warmer in the snug", "set the aircon in the bedroom to cool"), as a set; empty when there is no
+    such single device, or when the words say more than a temperature change of that room ("make the oven in the
+    kitchen warmer" is no thermostat's business).
 
     The model may still answer that it cannot help; the run time then asks again with that device alone."""
     home = catalog.home
@@ -110,8 +137,9 @@ def pinned_device(
         fn.entity_id
         for fn in functions
         if fn.entity_id
-        and pins.get(fn.key, {}).get(TEMPERATURE_ARG) is not None
+        and any(v is not None for v in pins.get(fn.key, {}).values())
         and (entity := home.entity(fn.entity_id)) is not None
+        and entity.domain == "climate"
         and entity.area == area.id
     }
     if len(found) != 1:
@@ -122,3 +150,19 @@ def pinned_device(
     known = TEMPERATURE_WORDS | FILLER | set(names)
     left = [w for w in said.split() if w not in known and not re.fullmatch(r"[\d.,]+", w)]
     return set() if left else found
+
+
+def named_pinned(
+    text: str, functions: Sequence[Function], pins: Mapping[str, Mapping[str, Any]], catalog: Catalog
+) -> set[str]:
+    """The one device the words name in full (name or alias) and fix a value for ("make the anglepoise warmer,
+    about 3000 kelvin"), as a set; empty unless the words ask about one device."""
+    named = named_devices(text, functions, catalog)
+    if len(named) != 1 or not single_device(text, catalog):
+        return set()
+    pinned = {
+        fn.entity_id
+        for fn in functions
+        if fn.entity_id in named and any(v is not None for v in pins.get(fn.key, {}).values())
+    }
+    return pinned

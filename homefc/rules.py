@@ -13,6 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from homefc.asked import (
+    cover_direction,
+    names_said,
+    switching_direction,
+    unasked_reads,
+    unasked_services,
+    unasked_toggles,
+)
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.choices import said_choices
 from homefc.home import Area, Entity
@@ -124,39 +132,13 @@ def _area_words_in(catalog: Catalog, said: str) -> bool:
     return catalog.home is not None and any(words & _area_words(a) for a in catalog.home.areas)
 
 
-TWIN_NUMBER = r"\s+\d+\b(?!\s*(?:percent|per cent|degrees?|kelvin)\b)"
-"""A number after a name that may make it another device's name ("blind 2"), unlike an amount ("lamp 20 %")."""
-
-
-def _names_said(
-    text: str, functions: Sequence[Function], catalog: Catalog
-) -> tuple[dict[str, list[str]], set[str], str]:
-    """Candidate entities' names (name and aliases, plain), those the text says in full, and the text with each
-    said name blanked. Longest names first, so "window" inside "window blind" does not count as said."""
-    home = catalog.home
-    names: dict[str, list[str]] = {}
-    if home is None:
-        return names, set(), plain(text)
-    for fn in functions:
-        entity = home.entity(fn.entity_id) if fn.entity_id else None
-        if entity is not None and entity.id not in names:
-            names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
-    said, found_ids = plain(text.replace("%", " percent").replace("°", " degrees")), set()
-    for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
-        found = re.search(rf"\b{re.escape(n)}\b(?!{TWIN_NUMBER})", said)
-        if found:
-            found_ids.add(entity_id)
-            said = said[: found.start()] + "#" * len(n) + said[found.end() :]
-    return names, found_ids, said
-
-
 def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
     """Candidate entities the words rule out by number: "the blind" is not "blind 2", "blind 2" not "the blind", and
     "the second blind" is "blind 2" (an ordinal counts where neither name is said; "first floor" is no ordinal).
 
     Only for a pair whose names differ by a trailing number, when the request names exactly one of the two.
     """
-    names, said, _ = _names_said(text, functions, catalog)
+    names, said, _ = names_said(text, functions, catalog)
     found = ORDINAL.search(text.lower())
     ordinal = ORDINALS[found.group(1)] if found else None
     drop: set[str] = set()
@@ -197,7 +179,7 @@ def unnamed_siblings(text: str, functions: Sequence[Function], catalog: Catalog)
     left alone when the rest of the text still says a word of one of its other candidates' names ("the sofa lamp
     and the ceiling light"), or asks for more than the named ones ("all", "both", "the other").
     """
-    names, said, rest = _names_said(text, functions, catalog)
+    names, said, rest = names_said(text, functions, catalog)
     if not said or MORE_THAN_NAMED.search(rest):
         return set()
     left = set(re.findall(r"[\w']+", rest)) - FILLER
@@ -221,73 +203,13 @@ def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -
     """Keys of device services that need a number the text does not give ("lower the blind" is not
     set_cover_position, "turn on the heating" not set_temperature): none when any number or amount word is said
     outside the devices' names ("blind 2" says no position)."""
-    if AMOUNT_WORDS.search(_names_said(text, functions, catalog)[2]):
+    if AMOUNT_WORDS.search(names_said(text, functions, catalog)[2]):
         return set()
     return {
         fn.key
         for fn in functions
         if fn.entity_id and any(a.required and a.type in NUMBER_TYPES and a.name != ENTITY_ARG for a in fn.args)
     }
-
-
-CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract)\b")
-OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open|out|extend)\b")
-STOP_WORDS = re.compile(r"\b(?:stop|halt|pause|hold|freeze|stay|where it is)\b")
-TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angle)\b")
-TILT_SERVICES = frozenset(
-    {"cover.open_cover_tilt", "cover.close_cover_tilt", "cover.stop_cover_tilt", "cover.set_cover_tilt_position"}
-)
-COVER_AGAINST = {
-    "close": frozenset({"cover.open_cover", "cover.open_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
-    "open": frozenset({"cover.close_cover", "cover.close_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
-}
-
-
-ARM_WORDS = re.compile(r"\b(?:arm|armed|arming|away|night|vacation|holiday|home|leaving|secure)\b")
-NEEDS_WORDS = {
-    **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
-    "alarm_control_panel.disarm": re.compile(r"\b(?:disarm|disarmed|unarm|off|deactivate|disable|unset)\b"),
-    "alarm_control_panel.trigger": re.compile(r"\b(?:trigger|sound|panic|set off|go off)\b"),
-    "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
-    "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
-    "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
-    "media_player.media_play": re.compile(r"\b(?:play|playing|resume|continue|unpause|start|back on)\b"),
-    "media_player.media_next_track": re.compile(r"\b(?:next|skip|forward)\b"),
-    "media_player.media_previous_track": re.compile(
-        r"\b(?:previous|last (?:song|track|one)|go back|skip back|back (?:a|one)|again|rewind|replay)\b"
-    ),
-    "climate.turn_on": re.compile(r"\b(?:on|start|enable|fire|power)\b"),
-    "climate.turn_off": re.compile(r"\b(?:off|stop|disable|kill|shut)\b"),
-    "valve.close_valve": re.compile(r"\b(?:close|closed|shut|off|isolate|stop)\b"),
-    "valve.stop_valve": STOP_WORDS,
-    "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
-}
-"""Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
-armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
-"turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
-switch it off, nor "get the hoover going" send it home."""
-
-
-def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
-    """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say."""
-    said = _names_said(text, functions, catalog)[2]
-    return {
-        fn.key
-        for fn in functions
-        if fn.entity_id and (words := NEEDS_WORDS.get(fn.tool)) is not None and not words.search(said)
-    }
-
-
-def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
-    """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
-    stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
-    direction rule when both directions, or stopping, are said, or when the word is part of a device's name."""
-    said = _names_said(text, functions, catalog)[2]
-    against: set[str] = set() if TILT_WORDS.search(said) else set(TILT_SERVICES)
-    close, open_ = CLOSE_WORDS.search(said), OPEN_WORDS.search(said)
-    if bool(close) != bool(open_) and not STOP_WORDS.search(said):
-        against |= COVER_AGAINST["close" if close else "open"]
-    return {fn.key for fn in functions if fn.tool in against}
 
 
 NOT_FOUND = re.compile(r"\b(?:can't|cannot|can not|couldn't|could not)\s+find\b", re.I)
@@ -356,6 +278,7 @@ def narrow(
 ) -> tuple[list[Candidate], dict[str, dict[str, Any]]]:
     """The candidates left once the words have ruled some out, and the values they pin (the run time's and the
     training data's one path from retrieval to prompt and grammar)."""
+    candidates = unasked_toggles(text, candidates, catalog)
     functions = [c.function for c in candidates]
     ruled_out = numbered_twins(text, functions, catalog) | unnamed_siblings(text, functions, catalog)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
@@ -363,10 +286,11 @@ def narrow(
     pins = value_pins(text, functions, catalog, states)
     unsaid = unsaid_amounts(text, functions, catalog) | cover_direction(text, functions, catalog)
     unsaid |= unasked_services(text, functions, catalog)
-    names, _, rest = _names_said(text, functions, catalog)
+    names, _, rest = names_said(text, functions, catalog)
     chosen = said_choices(rest, functions, names)
     unsaid |= chosen.unsaid
     pins.update({key: values for key, values in chosen.pins.items() if key in chosen.exact})
+    unsaid |= unasked_reads(text, functions, catalog, pins) | switching_direction(text, functions, catalog, pins)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.

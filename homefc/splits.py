@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
-from homefc.references import has_action, plain
+from homefc.references import find_area, has_action, plain
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
@@ -19,10 +19,14 @@ VERBS = (
 CLAUSE_BREAK = re.compile(
     r"\s*(?:;|,\s*(?:and\s+)?(?:then|also|after that)\b|\s+and\s+(?:then|also)\b|\s+then\b|,?\s+and\s+(?="
     + VERBS
-    + r"\b))\s*",
+    + r"\b)|,\s*(?:and\s+)?(?=(?:(?:please|can you|could you|would you|will you)\s+)?"
+    + VERBS
+    + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)),?\s+and\s+)\s*",
     re.I,
 )
-"""Where one request ends and another begins: "…; …", "…, then …", "… and also …", "… and <verb> …"."""
+"""Where one request ends and another begins: "…; …", "…, then …", "… and also …", "…(,) and <verb> …",
+"…, <verb> …", "…, and …", "… on/off/up/down and …" (split_clauses keeps the sentence whole unless each part
+says what to do)."""
 SEQUENCE = re.compile(r";|\b(?:then|after that)\b", re.I)
 """A break that puts one request after another, not one action on two devices."""
 PARTICLE = re.compile(r"\b(?:on|off|up|down)\b")
@@ -48,6 +52,11 @@ def split_clauses(text: str) -> list[str]:
     parts.append(text[start:].strip(" ,.;"))
     breaks = [b for i, b in enumerate(breaks) if parts[i + 1] and any(parts[: i + 1])]
     parts = [p for p in parts if p]
+    while len(parts) > 1 and not _says_what(parts[0]):
+        # A reason or a setting before the first request ("I'm off to read in the library, could you …") stays
+        # with it.
+        parts[:2] = [f"{parts[0]}, {parts[1]}"]
+        breaks = breaks[1:]
     if len(parts) < 2 or not all(_says_what(p) for p in parts):
         return [text]
     if any(BACK_REFERENCE.search(p) for p in parts) or _shared_particle(parts, breaks):
@@ -77,16 +86,20 @@ def split_list(text: str) -> list[str]:
     if len(items) < 3 or any(not 2 <= len(i.split()) <= 6 or has_action(i) for i in items):
         return [text]
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
+    if not (prefix or tail):
+        # No action shared by the items: "I'm getting in the shower, extractor on and the mirror light too".
+        return [text]
     return [f"{prefix}{item}{tail}".strip() for item in items]
 
 
-PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+")
-"""Between the two devices of a pair: ", ", " and ", " and also ", " plus "."""
+PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+|\s+(?=the\s)")
+"""Between the devices of a pair or a short list: ", ", " and ", " and also ", " plus ", or a bare " the " (spoken
+lists: "lock the front door the back door and the shed")."""
 
 
 def split_named_pair(text: str, catalog: Catalog) -> list[str]:
-    """One action on two devices, each named in full by its name or an alias ("close the garage door and the
-    living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
+    """One action on two to four devices, each named in full by its name or an alias ("close the garage door and
+    the living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
     ceiling lights" shares its noun and stays one request."""
     match = LIST_REQUEST.match(text.strip())
     if match is None or catalog.home is None:
@@ -94,7 +107,7 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     items = [plain(re.sub(r"^the\s+", "", i.strip(), flags=re.I)) for i in PAIR_BREAK.split(match.group("items"))]
     items = [i for i in items if i]
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
-    if len(items) != 2 or not (prefix or tail):
+    if not 2 <= len(items) <= 4 or not (prefix or tail):
         return [text]
     if any(not _is_entity_name(catalog, i) for i in items):
         return [text]
@@ -109,17 +122,46 @@ BOTH = re.compile(
 """'both <name>': a pair of numbered twins ("both garden lights on")."""
 
 
+ONE_AND_TWO = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:1|one)\s*(?:and|&|\+)\s*(?:2|two)\b", re.I)
+"""'<name>s one and two': a numbered pair ("snug lamps one and two off")."""
+
+
 def split_both(text: str, catalog: Catalog) -> list[str]:
-    """ "Both <name> …" where the home has "<name>" and "<name> 2" (or the name's singular and its twin) → one
-    request per twin; [text] otherwise."""
+    """ "Both <name> …" or "<name>s one and two …" where the home has "<name>" (or "<name> 1") and "<name> 2" (or
+    the name's singular and its twin) → one request per twin; [text] otherwise."""
+    if catalog.home is None:
+        return [text]
+    pair = ONE_AND_TWO.search(text)
+    if pair is not None:
+        return _numbered_pair(text, pair, catalog)
     match = BOTH.search(text)
-    if match is None or catalog.home is None:
+    if match is None:
         return [text]
     name = plain(match.group("name"))
     for base in (name, name.removesuffix("s")):
         if _is_entity_name(catalog, base) and _is_entity_name(catalog, f"{base} 2"):
             head, tail = text[: match.start()], text[match.end() :]
             return [f"{head}{base}{tail}".strip(), f"{head}{base} 2{tail}".strip()]
+    return [text]
+
+
+def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str]:
+    """The two requests of "<name>s one and two": the name is the noun with up to four words before it, alone or
+    after the area the text names, whichever the home has as "<name>"/"<name> 1" and "<name> 2"."""
+    before = plain(text[: pair.start()]).split()
+    area = find_area(catalog, text)
+    rooms = [""] + ([f"{plain(n)} " for n in [area.name, *area.aliases]] if area is not None else [])
+    noun = pair.group("noun").lower()
+    for size in range(min(4, len(before)), -1, -1):
+        base = " ".join([*before[len(before) - size :], noun])
+        for room in rooms:
+            first = next((f for f in (f"{room}{base}", f"{room}{base} 1") if _is_entity_name(catalog, f)), None)
+            if first is not None and _is_entity_name(catalog, f"{room}{base} 2"):
+                head = text[: pair.start()].rstrip()
+                head = head[: len(head) - len(" ".join(before[len(before) - size :]))] if size else f"{head} "
+                tail = text[pair.end() :]
+                one = "1 " if first.endswith(" 1") else ""
+                return [f"{head}{base} {one}{tail}".replace("  ", " ").strip(), f"{head}{base} 2{tail}".strip()]
     return [text]
 
 
@@ -157,6 +199,57 @@ def _entity_names(catalog: Catalog) -> frozenset[str]:
     return frozenset(plain(n) for e in (home.entities if home else []) for n in [e.name, *e.aliases])
 
 
+SAYS_WHAT = re.compile(
+    r"\b(?:on|off|up|down)$|\b(?:on|off|up|down) (?:to|by) \d|\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$"
+)
+"""A bare state or value after a device: "the radiator off", "the pendant down to 30 percent", "the spots to 60 %"."""
+
+
+QUESTION_WORDS = frozenset({"what", "whats", "is", "are", "how", "which"})
+
+
 def _says_what(part: str) -> bool:
-    """A verb, or a bare state word ("the dining room radiator off")."""
-    return has_action(part) or bool(re.search(r"\b(on|off|up|down)\s*$", plain(part)))
+    """A verb, a question, or a bare state or value ("the dining room radiator off"); more than the bare word
+    itself. A statement ("the kids are asleep") asks nothing."""
+    said = plain(part)
+    words = said.replace("'s", "").split()
+    statement = (
+        not part.rstrip().endswith("?")
+        and bool(words)
+        and words[0] not in QUESTION_WORDS
+        and not has_action(" ".join(w for w in words if w not in QUESTION_WORDS))
+    )
+    if len(words) > 1 and SAYS_WHAT.search(said):
+        return True
+    return has_action(part) and not statement
+
+
+THERE = re.compile(r"\b(?:in|out|up|down) there\b", re.I)
+
+
+def clause_areas(clauses: Sequence[str], catalog: Catalog, context_area: str | None) -> list[tuple[str, str | None]]:
+    """Each clause of a split sentence with the area it is about. Where the speaker's own area is unknown, a clause
+    that names none is about the area an earlier clause named ("I'm reading in the library, open the shutter and
+    put the heating up": the library's heating): its words get that area's name unless they name a device in full
+    ("… and lock the front door"), which then only leans towards the area. "In there" is always that area."""
+    out: list[tuple[str, str | None]] = []
+    named = None
+    for clause in clauses:
+        area = find_area(catalog, clause)
+        if area is not None:
+            named = area
+        elif named is not None and THERE.search(clause):
+            clause = THERE.sub(f"in the {named.name.lower()}", clause, count=1)
+        elif named is not None and context_area is None:
+            if not _names_a_device(catalog, clause):
+                out.append((f"{clause} in the {named.name.lower()}", None))
+                continue
+            out.append((clause, named.id))
+            continue
+        out.append((clause, context_area))
+    return out
+
+
+def _names_a_device(catalog: Catalog, text: str) -> bool:
+    said = f" {plain(text)} "
+    return any(f" {n} " in said for n in catalog.memo("entity_names", _entity_names) if n)

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from homefc.actuator import VirtualActuator
+from homefc.asked import cover_direction, unasked_services
 from homefc.assistant import Assistant
 from homefc.calls import Call
 from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
@@ -26,12 +27,10 @@ from homefc.retrieval import Candidate
 from homefc.rules import (
     area_alias_said,
     area_lights,
-    cover_direction,
     devices_of_missing_area,
     named_devices,
     narrow,
     numbered_twins,
-    unasked_services,
     unnamed_siblings,
     unsaid_amounts,
 )

@@ -7,7 +7,7 @@ import pytest
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.splits import clause_areas, split_both, split_clauses, split_items, split_list, split_named_pair
 
 
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
@@ -109,3 +109,79 @@ def test_several_items_for_one_list_are_one_request_per_item(flat_catalog: Catal
         "add eggs and turn on the light to the shopping list",  # an item with a verb
     ):
         assert split_items(whole, flat_catalog) == [whole]
+
+
+def test_more_clause_breaks_when_each_part_says_what_to_do() -> None:
+    assert split_clauses("kitchen ceiling light on and the pendant down to 30 percent") == [
+        "kitchen ceiling light on",
+        "the pendant down to 30 percent",
+    ]
+    assert split_clauses("studio spots to 60 percent and raise the desk to 110") == [
+        "studio spots to 60 percent",
+        "raise the desk to 110",
+    ]
+    assert split_clauses("turn off the EV charger, and the chest freezer needs to go back on") == [
+        "turn off the EV charger",
+        "the chest freezer needs to go back on",
+    ]
+    # A reason before the first request stays with it; a list of actions after a comma splits.
+    assert split_clauses("I'm off to read in the library, could you open the shutter, switch on the lamp") == [
+        "I'm off to read in the library, could you open the shutter",
+        "switch on the lamp",
+    ]
+    assert split_clauses("is the front door locked, and turn on the porch light") == [
+        "is the front door locked",
+        "turn on the porch light",
+    ]
+    for whole in (
+        "the kids are asleep, turn off the kids room ceiling light",  # a statement asks for nothing
+        "it's boiling in the bedroom, set the aircon to cool",
+        "turn off the kitchen, hall, and landing lights",  # "landing lights" alone says nothing to do
+        "turn the hall light on and the landing light too",
+        "turn off the light on the landing and the fan",
+        "the record player, switch it off, nobody's listening",
+    ):
+        assert split_clauses(whole) == [whole]
+
+
+def test_a_clause_naming_no_room_is_about_the_room_named_before(flat_catalog: Catalog) -> None:
+    clauses = ["open the kitchen blind", "switch on the lamp in there", "turn the speaker up"]
+    assert clause_areas(clauses, flat_catalog, None) == [
+        ("open the kitchen blind", None),
+        ("switch on the lamp in the kitchen", None),
+        ("turn the speaker up in the kitchen", None),
+    ]
+    # A device named in full only leans towards the room; a known speaker's room stays the default.
+    assert clause_areas(["open the kitchen blind", "turn on the sofa lamp"], flat_catalog, None)[1] == (
+        "turn on the sofa lamp",
+        "kitchen",
+    )
+    assert clause_areas(["open the kitchen blind", "put the heating up"], flat_catalog, "bedroom")[1] == (
+        "put the heating up",
+        "bedroom",
+    )
+    assert clause_areas(["turn on the lamp", "open the blind"], flat_catalog, None) == [
+        ("turn on the lamp", None),
+        ("open the blind", None),
+    ]
+
+
+def test_a_numbered_pair_said_as_one_and_two_is_one_request_per_twin(domains: dict[str, DomainSpec]) -> None:
+    lamps = [{"id": f"light.snug_lamp_{n}", "name": f"Snug lamp {n}"} for n in (1, 2)]
+    floor = [{"id": f"light.floor_lamp{n}", "name": f"Floor lamp{n.replace('_', ' ')}"} for n in ("", "_2")]
+    catalog = build_catalog(home_from_data({"entities": [*lamps, *floor]}), domains)
+    assert split_both("snug lamps one and two off", catalog) == ["snug lamp 1 off", "snug lamp 2 off"]
+    assert split_both("switch on floor lamps 1 and 2 please", catalog) == [
+        "switch on floor lamp please",
+        "switch on floor lamp 2 please",
+    ]
+    assert split_both("turn on rooms one and two", catalog) == ["turn on rooms one and two"]
+
+
+def test_a_spoken_list_of_whole_names_is_one_request_per_device(flat_catalog: Catalog) -> None:
+    assert split_named_pair("switch off the tree the telly backlight and the sofa lamp", flat_catalog) == [
+        "switch off the tree",
+        "switch off the telly backlight",
+        "switch off the sofa lamp",
+    ]
+    assert split_named_pair("turn on the light in the kitchen", flat_catalog) == ["turn on the light in the kitchen"]

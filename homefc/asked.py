@@ -1,0 +1,181 @@
+"""Which services a request's words ask for: the ones only their own words ask for (arming, unlocking, the next
+track), the direction of a switch or a cover, toggles, and reads. homefc.rules.narrow applies them.
+
+The small model picks a service the words do not ask for ("switch off" for "needs to go back on", a read for "set
+bath two to 21 degrees"); docs/conventions.md fixes these readings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from homefc.catalog import Catalog, Function
+from homefc.references import plain
+from homefc.retrieval import Candidate
+
+TWIN_NUMBER = r"\s+\d+\b(?!\s*(?:percent|per cent|degrees?|kelvin)\b)"
+"""A number after a name that may make it another device's name ("blind 2"), unlike an amount ("lamp 20 %")."""
+
+
+def names_said(
+    text: str, functions: Sequence[Function], catalog: Catalog
+) -> tuple[dict[str, list[str]], set[str], str]:
+    """Candidate entities' names (name and aliases, plain), those the text says in full, and the text with each
+    said name blanked. Longest names first, so "window" inside "window blind" does not count as said."""
+    home = catalog.home
+    names: dict[str, list[str]] = {}
+    if home is None:
+        return names, set(), plain(text)
+    for fn in functions:
+        entity = home.entity(fn.entity_id) if fn.entity_id else None
+        if entity is not None and entity.id not in names:
+            names[entity.id] = [plain(n) for n in [entity.name, *entity.aliases]]
+    said, found_ids = plain(text.replace("%", " percent").replace("°", " degrees")), set()
+    for n, entity_id in sorted(((n, e) for e, ns in names.items() for n in ns), key=lambda x: -len(x[0])):
+        found = re.search(rf"\b{re.escape(n)}\b(?!{TWIN_NUMBER})", said)
+        if found:
+            found_ids.add(entity_id)
+            said = said[: found.start()] + "#" * len(n) + said[found.end() :]
+    return names, found_ids, said
+
+
+CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract)\b")
+OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open|out|extend)\b")
+STOP_WORDS = re.compile(r"\b(?:stop|halt|pause|hold|freeze|stay|where it is)\b")
+TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angle)\b")
+TILT_SERVICES = frozenset(
+    {"cover.open_cover_tilt", "cover.close_cover_tilt", "cover.stop_cover_tilt", "cover.set_cover_tilt_position"}
+)
+COVER_AGAINST = {
+    "close": frozenset({"cover.open_cover", "cover.open_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
+    "open": frozenset({"cover.close_cover", "cover.close_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
+}
+
+
+ARM_WORDS = re.compile(r"\b(?:arm|armed|arming|away|night|vacation|holiday|home|leaving|secure)\b")
+NEEDS_WORDS = {
+    **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
+    "alarm_control_panel.disarm": re.compile(r"\b(?:disarm|disarmed|unarm|off|deactivate|disable|unset)\b"),
+    "alarm_control_panel.trigger": re.compile(r"\b(?:trigger|sound|panic|set off|go off)\b"),
+    "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
+    "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
+    "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
+    "media_player.media_play": re.compile(r"\b(?:play|playing|resume|continue|unpause|start|back on)\b"),
+    "media_player.media_next_track": re.compile(r"\b(?:next|skip|forward)\b"),
+    "media_player.media_previous_track": re.compile(
+        r"\b(?:previous|last (?:song|track|one)|go back|skip back|back (?:a|one)|again|rewind|replay)\b"
+    ),
+    "climate.turn_on": re.compile(r"\b(?:on|start|enable|fire|power)\b"),
+    "climate.turn_off": re.compile(r"\b(?:off|stop|disable|kill|shut)\b"),
+    "valve.close_valve": re.compile(r"\b(?:close|closed|shut|off|isolate|stop)\b"),
+    "valve.stop_valve": STOP_WORDS,
+    "siren.turn_on": re.compile(r"\b(?:on|sound|sounding|ring|test|trigger|activate|start|blast|set off|go off)\b"),
+    "siren.turn_off": re.compile(r"\b(?:off|stop|silence|quiet|kill|mute|shut)\b"),
+    "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
+}
+"""Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
+armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
+"turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
+switch it off, nor "get the hoover going" send it home; "set an alarm for 7" sounds no siren."""
+
+
+def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say."""
+    said = names_said(text, functions, catalog)[2]
+    return {
+        fn.key
+        for fn in functions
+        if fn.entity_id and (words := NEEDS_WORDS.get(fn.tool)) is not None and not words.search(said)
+    }
+
+
+TOGGLE_WORDS = re.compile(r"\b(?:toggle|toggled|flip|flipped|invert|swap|switch over|change over)\b")
+"""What asks for a toggle: "switch on the floor lamp" turns it on whatever its state."""
+
+
+def unasked_toggles(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """The candidates with each toggle the words do not ask for replaced by its device's turn_on and turn_off
+    (retrieval may offer a device's toggle alone; the direction rules then choose between on and off)."""
+    if TOGGLE_WORDS.search(plain(text)):
+        return list(candidates)
+    keys = {c.function.key for c in candidates}
+    out: list[Candidate] = []
+    for c in candidates:
+        fn = c.function
+        if not (fn.entity_id and fn.tool.endswith(".toggle")):
+            out.append(c)
+            continue
+        domain = fn.tool.split(".", 1)[0]
+        for service in ("turn_on", "turn_off"):
+            other = catalog.get(f"{domain}.{service}", fn.entity_id)
+            if other is not None and other.key not in keys:
+                keys.add(other.key)
+                out.append(Candidate(other, c.score, c.semantic))
+    return out
+
+
+ON_SAID = re.compile(
+    r"\b(?:turn|switch|flick|put|pop|power|stick|go|come|back)(?:s|ed|ing)?\s+(?:it\s+|them\s+)?on\b"
+    r"|\bon\b(?!\s+(?:the|a|an|my|our|your|his|her|their|this|that|these|those|it|top|to|at)\b)"
+)
+"""Words that switch on: "turn on", "back on", "the fan on", not "on the landing"."""
+OFF_SAID = re.compile(r"\b(?:off|out|kill|stop|shut|disable|deactivate|cut|unplug|power down)\b")
+
+
+def switching_direction(
+    text: str, functions: Sequence[Function], catalog: Catalog, pins: Mapping[str, Mapping[str, Any]]
+) -> set[str]:
+    """Keys of turn_off services ruled out by words that switch on ("the freezer needs to go back on", "turn it on")
+    or fix a value ("the pendant down to 30 percent"), and say nothing that switches off (docs/conventions.md)."""
+    said = names_said(text, functions, catalog)[2]
+    if not (ON_SAID.search(said) or _fixes_a_value(pins)) or OFF_SAID.search(said):
+        return set()
+    return {fn.key for fn in functions if fn.entity_id and fn.tool.endswith(".turn_off")}
+
+
+READ_SAID = re.compile(
+    r"\?|\b(?:what|whats|what's|how|is|are|was|were|which|who|where|when|why|does|do|did|tell|check|show|status"
+    r"|state|if(?! you\b)|whether|unless|read|report|know|any)\b"
+)
+
+
+ACTS = re.compile(
+    r"\b(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|arm|disarm|raise"
+    r"|lower|make|put|add|remove|run|activate|deactivate|mute|unmute|skip|dock|send|pull|lift|press|increase"
+    r"|decrease|enable|disable|up|down)\b|\bto \d"
+)
+"""Words that ask for an action: a verb, a direction, a value ("to 45")."""
+
+
+def unasked_reads(
+    text: str, functions: Sequence[Function], catalog: Catalog, pins: Mapping[str, Mapping[str, Any]]
+) -> set[str]:
+    """Keys of get_state reads ruled out where the words (outside the devices' names) ask for an action ("nap time
+    on", "set bath two to 21 degrees", "the blind 2 down" of a device named in full) and nothing else (no question
+    word, no condition). A verb alone, with no device named, leaves the reads: "set an alarm for 7" is no request
+    to the home, and the model answers it better with its reads in view."""
+    _, named, said = names_said(text, functions, catalog)
+    if "?" in text or READ_SAID.search(said):
+        return set()
+    acts = ON_SAID.search(said) or OFF_SAID.search(said) or (named and ACTS.search(said))
+    if not (_fixes_a_value(pins) or acts):
+        return set()
+    return {fn.key for fn in functions if fn.tool.endswith(".get_state")}
+
+
+def _fixes_a_value(pins: Mapping[str, Mapping[str, Any]]) -> bool:
+    return any(v is not None for p in pins.values() for v in p.values())
+
+
+def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
+    stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
+    direction rule when both directions, or stopping, are said, or when the word is part of a device's name."""
+    said = names_said(text, functions, catalog)[2]
+    against: set[str] = set() if TILT_WORDS.search(said) else set(TILT_SERVICES)
+    close, open_ = CLOSE_WORDS.search(said), OPEN_WORDS.search(said)
+    if bool(close) != bool(open_) and not STOP_WORDS.search(said):
+        against |= COVER_AGAINST["close" if close else "open"]
+    return {fn.key for fn in functions if fn.tool in against}

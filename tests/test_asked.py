@@ -1,0 +1,83 @@
+"""Which services a request's words ask for (homefc/asked.py), and the one-device readings beside them."""
+
+from __future__ import annotations
+
+from homefc.asked import switching_direction, unasked_reads, unasked_toggles
+from homefc.catalog import Catalog
+from homefc.onedevice import named_pinned, single_device
+from homefc.retrieval import Candidate
+from homefc.rules import narrow
+
+
+def _functions(catalog: Catalog, *keys: str) -> list:
+    return [f for k in keys if (f := catalog.get(*k.split(":"))) is not None]
+
+
+def test_words_that_switch_on_or_fix_a_value_rule_out_switching_off(flat_catalog: Catalog) -> None:
+    fns = _functions(flat_catalog, "switch.turn_on:switch.coffee_machine", "switch.turn_off:switch.coffee_machine")
+    off = {"switch.turn_off:switch.coffee_machine"}
+    assert switching_direction("the coffee machine needs to go back on", fns, flat_catalog, {}) == off
+    assert switching_direction("switch on the coffee machine ta", fns, flat_catalog, {}) == off
+    assert switching_direction("turn off the coffee machine", fns, flat_catalog, {}) == set()
+    assert switching_direction("turn the coffee machine on and off", fns, flat_catalog, {}) == set()
+    # "on" as a place says nothing; a value said does.
+    assert switching_direction("the coffee machine on the counter, nobody needs it", fns, flat_catalog, {}) == set()
+    pins = {"light.turn_on:light.sofa_lamp": {"brightness_pct": 30}}
+    assert switching_direction("the sofa lamp down to 30 percent", fns, flat_catalog, pins) == off
+    assert switching_direction("the sofa lamp down to 30 percent", fns, flat_catalog, {}) == set()
+
+
+def test_a_toggle_nobody_asked_for_becomes_the_devices_on_and_off(flat_catalog: Catalog) -> None:
+    toggle = flat_catalog.get("light.toggle", "light.desk_lamp")
+    read = flat_catalog.get("light.get_state", "light.desk_lamp")
+    assert toggle is not None and read is not None
+    candidates = [Candidate(toggle, 0.9, 0.8), Candidate(read, 0.5, 0.5)]
+    keys = [c.function.key for c in unasked_toggles("switch on the desk lamp", candidates, flat_catalog)]
+    assert keys == ["light.turn_on:light.desk_lamp", "light.turn_off:light.desk_lamp", read.key]
+    assert unasked_toggles("flip the desk lamp", candidates, flat_catalog) == candidates
+    kept, _ = narrow("switch on the desk lamp", candidates, flat_catalog)
+    assert [c.function.key for c in kept] == ["light.turn_on:light.desk_lamp"]
+
+
+def test_a_read_needs_a_question_where_the_words_set_something(flat_catalog: Catalog) -> None:
+    fns = _functions(flat_catalog, "climate.set_temperature:climate.office", "climate.get_state:climate.office")
+    pins = {"climate.set_temperature:climate.office": {"temperature": 21}}
+    read = {"climate.get_state:climate.office"}
+    assert unasked_reads("set the study heating to 21 degrees", fns, flat_catalog, pins) == read
+    assert unasked_reads("set the study heating to 21 degrees if you would", fns, flat_catalog, pins) == read
+    bedtime = _functions(flat_catalog, "input_boolean.get_state:input_boolean.bedtime_mode")
+    assert unasked_reads("bedtime on", bedtime, flat_catalog, {}) == {bedtime[0].key}
+    blind = _functions(flat_catalog, "cover.get_state:cover.bedroom_blind")
+    assert unasked_reads("pull the bedroom window blind up", blind, flat_catalog, {}) == {blind[0].key}
+    for asked in ("is the study heating at 21 degrees", "set it to 21 degrees?", "check the study heating is at 21"):
+        assert unasked_reads(asked, fns, flat_catalog, pins) == set()
+    assert unasked_reads("turn the heating off if it's on", fns, flat_catalog, {}) == set()
+    # Nothing set or switched: the model decides.
+    assert unasked_reads("the study heating", fns, flat_catalog, {}) == set()
+
+
+def test_a_plural_that_names_one_device_of_the_room_is_one_device(flat_catalog: Catalog) -> None:
+    assert single_device("the fairy lights on the balcony, full brightness", flat_catalog)
+    assert single_device("worktop lights on", flat_catalog)
+    assert not single_device("turn off the lights in the kitchen", flat_catalog)
+    assert not single_device("the kitchen counter lights and the kettle", flat_catalog)
+    assert single_device("the office is way too warm, turn the radiator down", flat_catalog)
+    assert not single_device("the hall light too", flat_catalog)
+
+
+def test_a_named_device_with_a_value_fixed_is_asked_again_alone(flat_catalog: Catalog) -> None:
+    fns = _functions(flat_catalog, "light.turn_on:light.night_light", "light.turn_on:light.desk_lamp")
+    pins = {"light.turn_on:light.night_light": {"color_temp_kelvin": 3000, "brightness_pct": None}}
+    assert named_pinned("make the star lamp warmer, about 3000 kelvin", fns, pins, flat_catalog) == {
+        "light.night_light"
+    }
+    assert named_pinned("make the star lamp warmer", fns, {}, flat_catalog) == set()  # nothing fixed
+    both = "make the star lamp and the desk lamp warmer, about 3000 kelvin"
+    assert named_pinned(both, fns, pins, flat_catalog) == set()  # two devices
+
+
+def test_a_verb_without_a_device_named_leaves_the_reads(flat_catalog: Catalog) -> None:
+    """ "Set an alarm for 7" is no request to the home: the model answers it better with the reads in view."""
+    blind = _functions(flat_catalog, "cover.get_state:cover.bedroom_blind")
+    assert unasked_reads("set an alarm for 7", blind, flat_catalog, {}) == set()
+    assert unasked_reads("pull the blind up", blind, flat_catalog, {}) == set()
