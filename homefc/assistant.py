@@ -14,11 +14,12 @@ from homefc.calls import Call, ProseStream, SpacedProse, parse_output
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
+from homefc.hostile import REFUSAL, injected
 from homefc.numbers import digits
 from homefc.onedevice import named_pinned, one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
-from homefc.rooms import missing_room
+from homefc.rooms import missing_device, missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import (
     NOT_FOUND,
@@ -189,6 +190,11 @@ class Assistant:
             result.answer = EMPTY_REPLY
             result.timings.total_ms = (time.perf_counter() - start) * 1000
             return result
+        if self.rules and injected(clean, self.catalog):
+            result.answer = REFUSAL
+            result.stats = {"refused": 1}
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            return result
         options = {"context_area": context_area, "states": states, "use_cache": use_cache}
         options |= {"fast_forward": fast_forward, "backend": backend}
         clauses = [clean]
@@ -233,9 +239,14 @@ class Assistant:
         clean = result.text
         start = t0 = time.perf_counter()
         if self.rules and (room := missing_room(clean, self.catalog)) is not None:
-            result.answer = f"Sorry, I can't find {'an' if room[0] in 'aeiou' else 'a'} {room} in your home."
+            result.answer = f"Sorry, I can't find {_a(room)} {room} in your home."
             result.timings.total_ms = (time.perf_counter() - start) * 1000
             result.stats = {"missing_room": 1}
+            return result
+        if self.rules and (kind := missing_device(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {_a(kind[0])} {kind[0]} in the {kind[1]}."
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            result.stats = {"missing_device": 1}
             return result
         if self.rules and (lights := area_lights(clean, self.catalog, context_area)) is not None:
             # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
@@ -405,6 +416,10 @@ def _merge(result: AskResult, parts: list[AskResult]) -> None:
                 max(result.stats.get(key, 0), value) if key in MAX_STATS else result.stats.get(key, 0) + value
             )
     result.stats["clauses"] = len(parts)
+
+
+def _a(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"
 
 
 MAX_STATS = frozenset({"grammar_bytes", "mask_us_per_token"})

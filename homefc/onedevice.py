@@ -60,13 +60,11 @@ def _one_device_called(word: str, said: str, catalog: Catalog) -> bool:
             words = plain(name)
             if word in words.split() and f" {words} " in padded:
                 return True
+    holders = {e.id: e.area for e in home.entities if any(word in plain(n).split() for n in [e.name, *e.aliases])}
     area = find_area(catalog, said)
-    holders = {
-        e.id
-        for e in home.entities
-        if (area is None or e.area == area.id) and any(word in plain(n).split() for n in [e.name, *e.aliases])
-    }
-    return len(holders) == 1
+    in_area = [e for e, a in holders.items() if area is not None and a == area.id]
+    # None of the area named: the area may be misread ("bath three" as the bathroom); the home decides.
+    return len(in_area or holders) == 1
 
 
 def _device_nouns(catalog: Catalog) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""Rooms a request names that the home does not have ("lights on in the cellar" in a home without one).
+"""Rooms a request names that the home does not have ("lights on in the cellar" in a home without one), and devices
+a room does not have ("the radiator in the guest toilet" where the guest WC has none).
 
 A 135M model given the candidates of other rooms acts on one of them; docs/conventions.md says a device the home
 does not have gets no call, so a room word the home knows under no name of its kind is answered without a model
@@ -11,7 +12,8 @@ import re
 
 from homefc.catalog import Catalog
 from homefc.onedevice import DEVICE_NOUNS
-from homefc.references import plain
+from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.rules import is_kind
 
 ROOM_KINDS: tuple[tuple[str, ...], ...] = (
     ("kitchen", "kitchenette"),
@@ -68,4 +70,35 @@ def missing_room(text: str, catalog: Catalog) -> str | None:
             # "the garage light": the device as said, for the answer.
             noun = re.match(r" (\w+?)s?\b", said[found.end() :])
             return found.group(0) + (f" {noun.group(1)}" if noun and noun.group(1) in DEVICE_NOUNS else "")
+    return None
+
+
+KIND_IN_ROOM = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:in|on|at|of)\s+(?=(?:the\s+|my\s+|our\s+)?(?P<room>[\w' ]+))")
+"""A device noun and the words after "in", "on", "at" or "of" ("the radiator in the guest toilet")."""
+
+
+def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
+    """(kind, room) for "the radiator in the guest toilet" where the room has no device of that kind (no domain of
+    the kind, no name with the word), else None. Left to the model when a device is named in full."""
+    home = catalog.home
+    if home is None:
+        return None
+    said = plain(text)
+    padded = f" {said} "
+    if any(f" {plain(n)} " in padded for e in home.entities for n in [e.name, *e.aliases]):
+        return None
+    for found in KIND_IN_ROOM.finditer(said):
+        noun = found.group("noun")
+        if noun not in KIND_DOMAINS:
+            continue
+        room_words = found.group("room").split()[:4]
+        area = find_area(catalog, " ".join(room_words))
+        if area is None:
+            continue
+        if not any(is_kind(e, noun) for e in home.entities if e.area == area.id):
+            named = next(
+                (p for n in [area.name, *area.aliases] if (p := plain(n)) and f" {p} " in f" {' '.join(room_words)} "),
+                plain(area.name),
+            )
+            return noun, named
     return None

@@ -242,12 +242,12 @@ def devices_of_missing_area(answer: str, functions: Sequence[Function], catalog:
     found_ids = set()
     for fn in functions:
         entity = catalog.home.entity(fn.entity_id) if fn.entity_id else None
-        if entity is not None and entity.area in areas and _is_kind(entity, kind):
+        if entity is not None and entity.area in areas and is_kind(entity, kind):
             found_ids.add(entity.id)
     return found_ids
 
 
-def _is_kind(entity: Entity, kind: str) -> bool:
+def is_kind(entity: Entity, kind: str) -> bool:
     """Whether a device is what "a <kind>" of an answer calls it ("radiator", "lamp", "climate"); any for no kind."""
     words = kind.split()
     if not words:

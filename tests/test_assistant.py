@@ -218,8 +218,8 @@ def test_a_plain_call_marker_is_in_the_worked_examples_and_before_every_call(mar
     for text in ["switch on the desk lamp", "turn off the kitchen light", *HOSTILE[2:5]]:
         result = marked.ask(text)
         assert_usable(result, marked)
-        for raw in result.raw.split("\n"):
-            assert raw.startswith("<tool_call>") or raw[0] not in "{[", raw
+        for raw in result.raw.split("\n"):  # empty where no model pass ran (an override refused)
+            assert not raw or raw.startswith("<tool_call>") or raw[0] not in "{[", raw
         assert not result.calls or "<tool_call>" in result.raw
 
 

@@ -9,7 +9,7 @@ from homefc.catalog import Catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.rooms import missing_room
+from homefc.rooms import missing_device, missing_room
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,26 @@ def test_a_missing_room_gets_an_answer_and_no_call(
     plain = assistant_factory(Settings(rules=False), domains)(flat_catalog)
     assert "missing_room" not in plain.ask("lights on in the cellar").stats
     assert tuned.ask("open the attic window").answer == "Sorry, I can't find an attic window in your home."
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("open the window in the hall", ("window", "hall")),
+        ("set the radiator in the guest wc to twenty", ("radiator", "guest wc")),
+        ("turn on the fan in the kitchen", ("fan", "kitchen")),
+        ("turn on the lamp in the kitchen", None),  # the kitchen has lights
+        ("the heating in the bathroom up a bit", None),  # the towel radiator is a thermostat
+        ("turn off the light on the landing", None),  # no such room: the model's business
+        ("turn on the star lamp in the kitchen", None),  # a device named in full: the model decides
+        ("turn on the radiator", None),  # no room said
+    ],
+)
+def test_a_device_the_room_does_not_have(flat_catalog: Catalog, text: str, missing: tuple[str, str] | None) -> None:
+    assert missing_device(text, flat_catalog) == missing
+
+
+def test_a_missing_device_gets_an_answer_and_no_call(tuned: Assistant) -> None:
+    result = tuned.ask("set the radiator in the guest wc to twenty")
+    assert not result.calls and result.answer == "Sorry, I can't find a radiator in the guest wc."
+    assert result.stats == {"missing_device": 1}
