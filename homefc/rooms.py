@@ -14,6 +14,7 @@ from homefc.catalog import Catalog
 from homefc.onedevice import DEVICE_NOUNS
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.rules import is_kind
+from homefc.splits import names_a_device
 
 ROOM_KINDS: tuple[tuple[str, ...], ...] = (
     ("kitchen", "kitchenette"),
@@ -84,8 +85,7 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
     if home is None:
         return None
     said = plain(text)
-    padded = f" {said} "
-    if any(f" {plain(n)} " in padded for e in home.entities for n in [e.name, *e.aliases]):
+    if names_a_device(catalog, said):
         return None
     for found in KIND_IN_ROOM.finditer(said):
         noun = found.group("noun")

@@ -241,7 +241,7 @@ def clause_areas(clauses: Sequence[str], catalog: Catalog, context_area: str | N
         elif named is not None and THERE.search(clause):
             clause = THERE.sub(f"in the {named.name.lower()}", clause, count=1)
         elif named is not None and context_area is None:
-            if not _names_a_device(catalog, clause):
+            if not names_a_device(catalog, clause):
                 out.append((f"{clause} in the {named.name.lower()}", None))
                 continue
             out.append((clause, named.id))
@@ -250,6 +250,7 @@ def clause_areas(clauses: Sequence[str], catalog: Catalog, context_area: str | N
     return out
 
 
-def _names_a_device(catalog: Catalog, text: str) -> bool:
+def names_a_device(catalog: Catalog, text: str) -> bool:
+    """Whether the text says some entity's whole name or alias."""
     said = f" {plain(text)} "
     return any(f" {n} " in said for n in catalog.memo("entity_names", _entity_names) if n)
