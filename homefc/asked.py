@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from homefc.catalog import Catalog, Function
 from homefc.references import plain
@@ -19,15 +19,21 @@ TWIN_NUMBER = r"\s+\d+\b(?!\s*(?:percent|per cent|degrees?|kelvin)\b)"
 """A number after a name that may make it another device's name ("blind 2"), unlike an amount ("lamp 20 %")."""
 
 
-def names_said(
-    text: str, functions: Sequence[Function], catalog: Catalog
-) -> tuple[dict[str, list[str]], set[str], str]:
+class Said(NamedTuple):
+    """What names_said found: candidate entities' plain names, the entities said in full, the text with them blanked."""
+
+    names: dict[str, list[str]]
+    named: set[str]
+    rest: str
+
+
+def names_said(text: str, functions: Sequence[Function], catalog: Catalog) -> Said:
     """Candidate entities' names (name and aliases, plain), those the text says in full, and the text with each
     said name blanked. Longest names first, so "window" inside "window blind" does not count as said."""
     home = catalog.home
     names: dict[str, list[str]] = {}
     if home is None:
-        return names, set(), plain(text)
+        return Said(names, set(), plain(text))
     for fn in functions:
         entity = home.entity(fn.entity_id) if fn.entity_id else None
         if entity is not None and entity.id not in names:
@@ -38,7 +44,7 @@ def names_said(
         if found:
             found_ids.add(entity_id)
             said = said[: found.start()] + "#" * len(n) + said[found.end() :]
-    return names, found_ids, said
+    return Said(names, found_ids, said)
 
 
 CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract)\b")
@@ -81,9 +87,12 @@ armed or set off; "lock the door" never opens or unlocks a lock; "turn up the ra
 switch it off, nor "get the hoover going" send it home; "set an alarm for 7" sounds no siren."""
 
 
-def unasked_services(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
-    """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say."""
-    said = names_said(text, functions, catalog)[2]
+def unasked_services(
+    text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None
+) -> set[str]:
+    """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say.
+    said_of: names_said of the same text and functions, where the caller has it."""
+    said = (said_of or names_said(text, functions, catalog)).rest
     return {
         fn.key
         for fn in functions
@@ -125,11 +134,15 @@ OFF_SAID = re.compile(r"\b(?:off|out|kill|stop|shut|disable|deactivate|cut|unplu
 
 
 def switching_direction(
-    text: str, functions: Sequence[Function], catalog: Catalog, pins: Mapping[str, Mapping[str, Any]]
+    text: str,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    pins: Mapping[str, Mapping[str, Any]],
+    said_of: Said | None = None,
 ) -> set[str]:
     """Keys of turn_off services ruled out by words that switch on ("the freezer needs to go back on", "turn it on")
     or fix a value ("the pendant down to 30 percent"), and say nothing that switches off (docs/conventions.md)."""
-    said = names_said(text, functions, catalog)[2]
+    said = (said_of or names_said(text, functions, catalog)).rest
     if not (ON_SAID.search(said) or _fixes_a_value(pins)) or OFF_SAID.search(said):
         return set()
     return {fn.key for fn in functions if fn.entity_id and fn.tool.endswith(".turn_off")}
@@ -150,13 +163,17 @@ ACTS = re.compile(
 
 
 def unasked_reads(
-    text: str, functions: Sequence[Function], catalog: Catalog, pins: Mapping[str, Mapping[str, Any]]
+    text: str,
+    functions: Sequence[Function],
+    catalog: Catalog,
+    pins: Mapping[str, Mapping[str, Any]],
+    said_of: Said | None = None,
 ) -> set[str]:
     """Keys of get_state reads ruled out where the words (outside the devices' names) ask for an action ("nap time
     on", "set bath two to 21 degrees", "the blind 2 down" of a device named in full) and nothing else (no question
     word, no condition). A verb alone, with no device named, leaves the reads: "set an alarm for 7" is no request
     to the home, and the model answers it better with its reads in view."""
-    _, named, said = names_said(text, functions, catalog)
+    _, named, said = said_of or names_said(text, functions, catalog)
     if "?" in text or READ_SAID.search(said):
         return set()
     acts = ON_SAID.search(said) or OFF_SAID.search(said) or (named and ACTS.search(said))
@@ -169,11 +186,13 @@ def _fixes_a_value(pins: Mapping[str, Mapping[str, Any]]) -> bool:
     return any(v is not None for p in pins.values() for v in p.values())
 
 
-def cover_direction(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+def cover_direction(
+    text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None
+) -> set[str]:
     """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
     stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
     direction rule when both directions, or stopping, are said, or when the word is part of a device's name."""
-    said = names_said(text, functions, catalog)[2]
+    said = (said_of or names_said(text, functions, catalog)).rest
     against: set[str] = set() if TILT_WORDS.search(said) else set(TILT_SERVICES)
     close, open_ = CLOSE_WORDS.search(said), OPEN_WORDS.search(said)
     if bool(close) != bool(open_) and not STOP_WORDS.search(said):

@@ -55,16 +55,21 @@ def _one_device_called(word: str, said: str, catalog: Catalog) -> bool:
     if home is None:
         return False
     padded = f" {said} "
-    for e in home.entities:
-        for name in [e.name, *e.aliases]:
-            words = plain(name)
-            if word in words.split() and f" {words} " in padded:
-                return True
-    holders = {e.id: e.area for e in home.entities if any(word in plain(n).split() for n in [e.name, *e.aliases])}
+    plain_names = catalog.memo("plain_names", _plain_names)
+    if any(word in words.split() and f" {words} " in padded for _, _, words in plain_names):
+        return True
+    holders = {e: a for e, a, words in plain_names if word in words.split()}
     area = find_area(catalog, said)
     in_area = [e for e, a in holders.items() if area is not None and a == area.id]
     # None of the area named: the area may be misread ("bath three" as the bathroom); the home decides.
     return len(in_area or holders) == 1
+
+
+def _plain_names(catalog: Catalog) -> tuple[tuple[str, str | None, str], ...]:
+    """(entity id, area id, plain name) for every name and alias of the home's entities."""
+    home = catalog.home
+    entities = home.entities if home else []
+    return tuple((e.id, e.area, plain(n)) for e in entities for n in [e.name, *e.aliases])
 
 
 def _device_nouns(catalog: Catalog) -> frozenset[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homefc.asked import (
+    Said,
     cover_direction,
     names_said,
     switching_direction,
@@ -132,13 +133,13 @@ def _area_words_in(catalog: Catalog, said: str) -> bool:
     return catalog.home is not None and any(words & _area_words(a) for a in catalog.home.areas)
 
 
-def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None) -> set[str]:
     """Candidate entities the words rule out by number: "the blind" is not "blind 2", "blind 2" not "the blind", and
     "the second blind" is "blind 2" (an ordinal counts where neither name is said; "first floor" is no ordinal).
 
     Only for a pair whose names differ by a trailing number, when the request names exactly one of the two.
     """
-    names, said, _ = names_said(text, functions, catalog)
+    names, said, _ = said_of or names_said(text, functions, catalog)
     found = ORDINAL.search(text.lower())
     ordinal = ORDINALS[found.group(1)] if found else None
     drop: set[str] = set()
@@ -172,14 +173,16 @@ FILLER = frozenset(
 MORE_THAN_NAMED = re.compile(r"\b(?:all|every|everything|both|each|other|rest)\b")
 
 
-def unnamed_siblings(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+def unnamed_siblings(
+    text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None
+) -> set[str]:
     """Candidate entities ruled out because the text names others of their domain in full and nothing else.
 
     "Anna's bedside lamp at 30 percent" (an alias of the right lamp) is not the left bedside lamp too. A domain is
     left alone when the rest of the text still says a word of one of its other candidates' names ("the sofa lamp
     and the ceiling light"), or asks for more than the named ones ("all", "both", "the other").
     """
-    names, said, rest = names_said(text, functions, catalog)
+    names, said, rest = said_of or names_said(text, functions, catalog)
     if not said or MORE_THAN_NAMED.search(rest):
         return set()
     left = set(re.findall(r"[\w']+", rest)) - FILLER
@@ -199,11 +202,11 @@ AMOUNT_WORDS = re.compile(
 NUMBER_TYPES = ("integer", "number")
 
 
-def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+def unsaid_amounts(text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None) -> set[str]:
     """Keys of device services that need a number the text does not give ("lower the blind" is not
     set_cover_position, "turn on the heating" not set_temperature): none when any number or amount word is said
     outside the devices' names ("blind 2" says no position)."""
-    if AMOUNT_WORDS.search(names_said(text, functions, catalog)[2]):
+    if AMOUNT_WORDS.search((said_of or names_said(text, functions, catalog)).rest):
         return set()
     return {
         fn.key
@@ -280,17 +283,21 @@ def narrow(
     training data's one path from retrieval to prompt and grammar)."""
     candidates = unasked_toggles(text, candidates, catalog)
     functions = [c.function for c in candidates]
-    ruled_out = numbered_twins(text, functions, catalog) | unnamed_siblings(text, functions, catalog)
+    said = names_said(text, functions, catalog)
+    ruled_out = numbered_twins(text, functions, catalog, said) | unnamed_siblings(text, functions, catalog, said)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
-    functions = [c.function for c in kept]
+    if ruled_out:
+        # The later rules read the words with only the kept entities' names blanked.
+        functions = [c.function for c in kept]
+        said = names_said(text, functions, catalog)
     pins = value_pins(text, functions, catalog, states)
-    unsaid = unsaid_amounts(text, functions, catalog) | cover_direction(text, functions, catalog)
-    unsaid |= unasked_services(text, functions, catalog)
-    names, _, rest = names_said(text, functions, catalog)
-    chosen = said_choices(rest, functions, names)
+    unsaid = unsaid_amounts(text, functions, catalog, said) | cover_direction(text, functions, catalog, said)
+    unsaid |= unasked_services(text, functions, catalog, said)
+    chosen = said_choices(said.rest, functions, said.names)
     unsaid |= chosen.unsaid
     pins.update({key: values for key, values in chosen.pins.items() if key in chosen.exact})
-    unsaid |= unasked_reads(text, functions, catalog, pins) | switching_direction(text, functions, catalog, pins)
+    unsaid |= unasked_reads(text, functions, catalog, pins, said)
+    unsaid |= switching_direction(text, functions, catalog, pins, said)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
