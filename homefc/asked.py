@@ -54,6 +54,7 @@ TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angl
 TILT_SERVICES = frozenset(
     {"cover.open_cover_tilt", "cover.close_cover_tilt", "cover.stop_cover_tilt", "cover.set_cover_tilt_position"}
 )
+MOVE_SERVICES = frozenset({"cover.open_cover", "cover.close_cover", "cover.stop_cover", "cover.set_cover_position"})
 COVER_AGAINST = {
     "close": frozenset({"cover.open_cover", "cover.open_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
     "open": frozenset({"cover.close_cover", "cover.close_cover_tilt", "cover.stop_cover", "cover.stop_cover_tilt"}),
@@ -131,6 +132,11 @@ ON_SAID = re.compile(
 )
 """Words that switch on: "turn on", "back on", "the fan on", not "on the landing"."""
 OFF_SAID = re.compile(r"\b(?:off|out|kill|stop|shut|disable|deactivate|cut|unplug|power down)\b")
+DARK_SAID = re.compile(
+    r"\b(?:(?:too|so|very|really|bit|quite|getting|rather) dark|pitch (?:black|dark)|dark as|(?:can't|cannot|can not"
+    r"|cant) see(?! (?:why|how|what|if|whether|the point)\b)|gloomy)\b"
+)
+"""Words that ask for light without saying so ("I can't see a thing in here", "it's pitch black"): switching on."""
 
 
 def switching_direction(
@@ -140,10 +146,12 @@ def switching_direction(
     pins: Mapping[str, Mapping[str, Any]],
     said_of: Said | None = None,
 ) -> set[str]:
-    """Keys of turn_off services ruled out by words that switch on ("the freezer needs to go back on", "turn it on")
-    or fix a value ("the pendant down to 30 percent"), and say nothing that switches off (docs/conventions.md)."""
+    """Keys of turn_off services ruled out by words that switch on ("the freezer needs to go back on", "turn it on",
+    "it's pitch black in here") or fix a value ("the pendant down to 30 percent"), and say nothing that switches off
+    (docs/conventions.md)."""
     said = (said_of or names_said(text, functions, catalog)).rest
-    if not (ON_SAID.search(said) or _fixes_a_value(pins)) or OFF_SAID.search(said):
+    on = ON_SAID.search(said) or _dark_only(said)
+    if not (on or _fixes_a_value(pins)) or OFF_SAID.search(said):
         return set()
     return {fn.key for fn in functions if fn.entity_id and fn.tool.endswith(".turn_off")}
 
@@ -176,10 +184,15 @@ def unasked_reads(
     _, named, said = said_of or names_said(text, functions, catalog)
     if "?" in text or READ_SAID.search(said):
         return set()
-    acts = ON_SAID.search(said) or OFF_SAID.search(said) or (named and ACTS.search(said))
+    acts = ON_SAID.search(said) or OFF_SAID.search(said) or _dark_only(said) or (named and ACTS.search(said))
     if not (_fixes_a_value(pins) or acts):
         return set()
     return {fn.key for fn in functions if fn.tool.endswith(".get_state")}
+
+
+def _dark_only(said: str) -> bool:
+    """Words that say it is dark and nothing to do ("it's getting dark, close the blind" asks for the blind)."""
+    return bool(DARK_SAID.search(said)) and not ACTS.search(said)
 
 
 def _fixes_a_value(pins: Mapping[str, Mapping[str, Any]]) -> bool:
@@ -190,11 +203,18 @@ def cover_direction(
     text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None
 ) -> set[str]:
     """Keys of cover services the words rule out: "the blind down" or "lower the awning" is neither opening nor
-    stopping it, and "open the blind" is not tilting its slats unless they are said (docs/conventions.md). No
+    stopping it, "open the blind" is not tilting its slats unless they are said, and "tilt the blind shut" is not
+    closing it (docs/conventions.md). No
     direction rule when both directions, or stopping, are said, or when the word is part of a device's name."""
     said = (said_of or names_said(text, functions, catalog)).rest
-    against: set[str] = set() if TILT_WORDS.search(said) else set(TILT_SERVICES)
+    tilt = TILT_WORDS.search(said)
+    against: set[str] = set() if tilt else set(TILT_SERVICES)
     close, open_ = CLOSE_WORDS.search(said), OPEN_WORDS.search(said)
     if bool(close) != bool(open_) and not STOP_WORDS.search(said):
         against |= COVER_AGAINST["close" if close else "open"]
-    return {fn.key for fn in functions if fn.tool in against}
+    out = {fn.key for fn in functions if fn.tool in against}
+    if tilt:
+        # "tilt the study blind shut" moves the slats, not the blind, of a cover that can tilt.
+        tilting = {fn.entity_id for fn in functions if fn.tool in TILT_SERVICES}
+        out |= {fn.key for fn in functions if fn.entity_id in tilting and fn.tool in MOVE_SERVICES}
+    return out

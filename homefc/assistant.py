@@ -15,6 +15,7 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.hostile import REFUSAL, injected
+from homefc.implied import dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
 from homefc.onedevice import named_pinned, one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
@@ -270,12 +271,15 @@ class Assistant:
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
         options["backend"] = backend or self.backend
         named = named_devices(clean, functions, self.catalog) if self.rules and on_prose is not None else None
-        pinned = set()
+        pinned, dark, measured = set(), [], []
         if self.rules:
             pinned = pinned_device(clean, functions, pins, self.catalog, context_area)
             pinned = pinned or named_pinned(clean, functions, pins, self.catalog)
+            dark = dark_room_lights(clean, self.catalog, context_area)
+            measured = measured_reads(clean, self.catalog, context_area)
         # Prose that the retries below could take back is not streamed.
-        hold = bool(named) or bool(pinned) or (named is not None and area_alias_said(clean, self.catalog))
+        hold = bool(named) or bool(pinned) or bool(dark) or bool(measured)
+        hold = hold or (named is not None and area_alias_said(clean, self.catalog))
         stream = ProseStream(on_prose) if on_prose is not None and not hold else None
         gen = self.engine.generate(self._prefix, suffix, grammar.text, on_text=stream, **options)
         result.content, result.pins = content, pins
@@ -292,6 +296,13 @@ class Assistant:
         retry = [f for f in functions if f.entity_id in named] if missing and named else []
         if not retry and pinned and result.answer is not None and not result.calls:
             retry = [f for f in functions if f.entity_id in pinned and f.key in pins]
+        lit = {f.entity_id for f in dark}
+        if not retry and dark and not any(c.name == "light.turn_on" and c.entity_id in lit for c in result.calls):
+            # A plain turn_on unless the words fixed a step ("too dark" brightens a light that is on).
+            retry = dark
+            pins = {f.key: pins.get(f.key) or {a.name: None for a in f.args if a.name != ENTITY_ARG} for f in dark}
+        if not retry and measured and not reads_the_place(result.calls, measured, self.catalog):
+            retry = measured
         if retry:
             marker = self._marker_gbnf
             again = build_grammar(retry, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
@@ -308,6 +319,10 @@ class Assistant:
         result.stats = self._stats(gen, len(grammar.text), len(pins))
         if named and missing:
             result.stats["named_retry"] = 1
+        elif retry and retry is dark:
+            result.stats["dark_retry"] = 1
+        elif retry and retry is measured:
+            result.stats["measured_retry"] = 1
         elif retry:
             result.stats["pinned_retry"] = 1
         if self.rules and len(result.calls) > 1 and single_device(clean, self.catalog):

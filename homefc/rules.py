@@ -28,7 +28,13 @@ from homefc.home import Area, Entity
 from homefc.prompt import StateLike
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.retrieval import Candidate
-from homefc.values import BRIGHTNESS_STEP_ARG, no_brightness_step, value_pins
+from homefc.values import (
+    BRIGHTNESS_LEVEL_ARGS,
+    BRIGHTNESS_STEP_ARG,
+    no_brightness_level,
+    no_brightness_step,
+    value_pins,
+)
 
 AREA_LIGHTS_WORDS = frozenset(
     [
@@ -237,9 +243,11 @@ def devices_of_missing_area(answer: str, functions: Sequence[Function], catalog:
     if catalog.home is None or found is None:
         return set()
     thing = plain(found.group("thing"))
-    kind, _, room = thing.rpartition(" in ")
-    if not kind:
+    # "a lamp in the lounge in the lounge": the kind before the first "in", the room after the last.
+    kind, _, room = thing.partition(" in ")
+    if not room:
         kind, room = "", thing
+    room = room.rpartition(" in ")[2]
     room = re.sub(r"^the ", "", room)
     areas = {a.id for a in catalog.home.areas if room in {plain(n) for n in [a.name, *a.aliases]}}
     found_ids = set()
@@ -310,4 +318,9 @@ def narrow(
         for c in kept:
             if c.function.entity_id and c.function.arg(BRIGHTNESS_STEP_ARG):
                 pins.setdefault(c.function.key, {}).setdefault(BRIGHTNESS_STEP_ARG, None)
+    if no_brightness_level(text):
+        for c in kept:
+            for arg in BRIGHTNESS_LEVEL_ARGS:
+                if c.function.entity_id and c.function.arg(arg):
+                    pins.setdefault(c.function.key, {}).setdefault(arg, None)
     return kept, pins

@@ -224,6 +224,19 @@ def value_pins(
     return pins
 
 
+LEVEL_SAID = re.compile(
+    r"%|\d|\b(?:percent|per cent|bright\w*|dim\w*|darker|half|full|max\w*|min\w*|level|low|lower|high|higher|soft"
+    r"|softly|gentle|night|reading|bit|little|touch)\b"
+)
+
+
+def no_brightness_level(text: str) -> bool:
+    """Whether the words say no level for a light ("hall light on", "it's getting dark, lamp on"): no number, no
+    level or direction word; docs/conventions.md. The model had added brightness_pct 10 or 0 to a plain "on"."""
+    said = text.lower()
+    return not LEVEL_SAID.search(said)
+
+
 def no_brightness_step(text: str) -> bool:
     """Whether the words rule out a relative brightness: an absolute level, or no direction at all ("lamp on",
     "too dark in here, put the lamp on"); docs/conventions.md."""

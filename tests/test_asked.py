@@ -27,6 +27,31 @@ def test_words_that_switch_on_or_fix_a_value_rule_out_switching_off(flat_catalog
     assert switching_direction("the sofa lamp down to 30 percent", fns, flat_catalog, {}) == set()
 
 
+def test_words_that_ask_for_light_rule_out_switching_off(flat_catalog: Catalog) -> None:
+    """ "It's pitch black in here" once switched the loo's only light off."""
+    fns = _functions(flat_catalog, "light.turn_on:light.guest_wc", "light.turn_off:light.guest_wc")
+    off = {"light.turn_off:light.guest_wc"}
+    for said in ("it's pitch black in here I can't see a thing", "I can't see a thing in the loo", "so dark in here"):
+        assert switching_direction(said, fns, flat_catalog, {}) == off
+    assert switching_direction("I can't see why the loo light is on, turn it off", fns, flat_catalog, {}) == set()
+    assert switching_direction("it's dark out, the loo light can go off", fns, flat_catalog, {}) == set()
+
+
+def test_a_light_switched_on_with_no_level_said_gets_none(flat_catalog: Catalog) -> None:
+    """ "Put the lamp by the sofa on" once came out as brightness_pct 10, "gym light on" as 0 (the light stayed off)."""
+    on = flat_catalog.get("light.turn_on", "light.sofa_lamp")
+    assert on is not None
+    _, pins = narrow("put the sofa lamp on", [Candidate(on, 0.9, 0.9)], flat_catalog)
+    assert "brightness_pct" in pins[on.key] and pins[on.key]["brightness_pct"] is None
+    for said in (
+        "sofa lamp on at 40 percent",
+        "sofa lamp on low",
+        "sofa lamp on, half brightness",
+    ):
+        _, pins = narrow(said, [Candidate(on, 0.9, 0.9)], flat_catalog)
+        assert pins.get(on.key, {}).get("brightness_pct", 1) is not None, said
+
+
 def test_a_toggle_nobody_asked_for_becomes_the_devices_on_and_off(flat_catalog: Catalog) -> None:
     toggle = flat_catalog.get("light.toggle", "light.desk_lamp")
     read = flat_catalog.get("light.get_state", "light.desk_lamp")

@@ -300,6 +300,7 @@ def slatted(domains: dict[str, DomainSpec]) -> Catalog:
     return build_catalog(home, domains)
 
 
+MOVES = {"open_cover", "close_cover", "stop_cover", "set_cover_position"}
 DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cover_tilt", "set_cover_tilt_position"}
 
 
@@ -312,7 +313,8 @@ DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cove
         ("open the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
         ("stop the office blind going down", "office_blind", DIRECTION_AND_TILT - {"open_cover", "stop_cover"}),
         ("open the office blind, then close it", "office_blind", DIRECTION_AND_TILT - {"open_cover", "stop_cover"}),
-        ("tilt the office blind's slats down", "office_blind", {"open_cover", "stop_cover", "open_cover_tilt"}),
+        # Tilt words move the slats only: not the blind ("tilt the study blind shut" had closed it).
+        ("tilt the office blind's slats down", "office_blind", {"open_cover_tilt"} | MOVES),
         ("close the top up blind", "up_blind", {"open_cover", "stop_cover"}),  # "up" in its name is no direction
         ("roll out the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
         ("retract the office blind", "office_blind", DIRECTION_AND_TILT),
@@ -503,6 +505,9 @@ def test_a_room_answered_as_missing_by_its_alias(flat_catalog: Catalog, tuned: A
     assert devices_of_missing_area(said, fns, flat_catalog) == {"climate.office"}
     lamps = devices_of_missing_area("Sorry, I can't find a lamp in the study in your home.", fns, flat_catalog)
     assert lamps == {"light.desk_lamp", "light.office_ceiling"}
+    # The model may say the room twice; the kind is what comes before the first "in".
+    said = "Sorry, I can't find a lamp in the study in the study."
+    assert devices_of_missing_area(said, fns, flat_catalog) == lamps
     assert devices_of_missing_area("Sorry, I can't find a fridge in the study.", fns, flat_catalog) == set()
     assert devices_of_missing_area("Sorry, I can't find a lamp in the garage.", fns, flat_catalog) == set()
     assert area_alias_said("warm up the study", flat_catalog)
@@ -518,6 +523,16 @@ def test_too_dark_with_a_light_on_is_turning_it_on(tuned: Assistant) -> None:
     assert 'light.turn_on(entity_id="light.kitchen_ceiling")' in [c.render() for c in result.calls]
     assert all("brightness_step_pct" not in c.arguments for c in result.calls)
     assert not tuned.ask("set an alarm for 7").calls
+
+
+def test_words_asking_for_light_switch_on_the_rooms_light(tuned: Assistant) -> None:
+    """ "It's pitch black in here" in the loo once switched on the kids' room light at 0 % (another room's light
+    was retrieved, the loo's was not); "I can't see a thing in here" was answered as chit-chat."""
+    result = tuned.ask("it's pitch black in here", context_area="guest_wc")
+    assert [c.render() for c in result.calls] == ['light.turn_on(entity_id="light.guest_wc")']
+    result = tuned.ask("I can't see a thing in here", context_area="kids_room")
+    assert result.calls and all(c.name == "light.turn_on" for c in result.calls)
+    assert {c.entity_id for c in result.calls} <= {"light.kids_room_ceiling", "light.night_light"}
 
 
 def test_the_number_of_a_numbered_twin_is_not_an_amount(domains: dict[str, DomainSpec]) -> None:
