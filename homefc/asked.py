@@ -80,12 +80,13 @@ NEEDS_WORDS = {
     "valve.stop_valve": STOP_WORDS,
     "siren.turn_on": re.compile(r"\b(?:on|sound|sounding|ring|test|trigger|activate|start|blast|set off|go off)\b"),
     "siren.turn_off": re.compile(r"\b(?:off|stop|silence|quiet|kill|mute|shut)\b"),
+    "vacuum.locate": re.compile(r"\b(?:locate|find|where|wheres|where's|beep|lost|hiding|stuck)\b"),
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
 armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
 "turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
-switch it off, nor "get the hoover going" send it home; "set an alarm for 7" sounds no siren."""
+switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren."""
 
 
 def unasked_services(
@@ -157,15 +158,18 @@ def switching_direction(
 
 
 READ_SAID = re.compile(
-    r"\?|\b(?:what|whats|what's|how|is|are|was|were|which|who|where|when|why|does|do|did|tell|check|show|status"
+    r"\?|\b(?:what|whats|what's|how|which|who|where|when|why|tell|check|show|status"
     r"|state|if(?! you\b)|whether|unless|read|report|know|any)\b"
+    r"|(?:^|\b(?=\w+ (?:it|they|that|there|the|my|our|anything|anyone|someone)\b))(?:is|are|was|were|does|do|did)\b"
 )
+"""A question or a condition. "Is", "do" and the like only where a question starts or asks ("the porch light, is it
+on"): "start the Roborock, the kitchen floor is a mess" asks nothing."""
 
 
 ACTS = re.compile(
     r"\b(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|arm|disarm|raise"
     r"|lower|make|put|add|remove|run|activate|deactivate|mute|unmute|skip|dock|send|pull|lift|press|increase"
-    r"|decrease|enable|disable|up|down)\b|\bto \d"
+    r"|decrease|enable|disable|up|down|going|hoovering|vacuuming|cleaning|reboot|restart)\b|\bto \d"
 )
 """Words that ask for an action: a verb, a direction, a value ("to 45")."""
 

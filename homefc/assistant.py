@@ -17,7 +17,7 @@ from homefc.grammar import build_grammar, marker_expr
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
-from homefc.onedevice import named_pinned, one_device_calls, pinned_device, single_device
+from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import missing_device, missing_room
@@ -303,6 +303,13 @@ class Assistant:
             pins = {f.key: pins.get(f.key) or {a.name: None for a in f.args if a.name != ENTITY_ARG} for f in dark}
         if not retry and measured and not reads_the_place(result.calls, measured, self.catalog):
             retry = measured
+        acted = set()
+        if self.rules and not retry and result.answer is not None and not result.calls and not missing:
+            acted = named_acted(clean, functions, self.catalog)
+            # Never a guarded service: a refusal of "unlock the front door" stands.
+            retry = [
+                f for f in functions if f.entity_id in acted and not f.tool.endswith(".get_state") and not f.confirm
+            ]
         if retry:
             marker = self._marker_gbnf
             again = build_grammar(retry, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
@@ -323,6 +330,8 @@ class Assistant:
             result.stats["dark_retry"] = 1
         elif retry and retry is measured:
             result.stats["measured_retry"] = 1
+        elif retry and acted:
+            result.stats["acted_retry"] = 1
         elif retry:
             result.stats["pinned_retry"] = 1
         if self.rules and len(result.calls) > 1 and single_device(clean, self.catalog):

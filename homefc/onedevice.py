@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from homefc.asked import ACTS, OFF_SAID, ON_SAID, READ_SAID, names_said
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
 from homefc.references import find_area, plain
@@ -169,3 +170,19 @@ def named_pinned(
         if fn.entity_id in named and any(v is not None for v in pins.get(fn.key, {}).values())
     }
     return pinned
+
+
+def named_acted(text: str, functions: Sequence[Function], catalog: Catalog) -> set[str]:
+    """The one device the words name in full and act on, asking nothing ("turn on the Meaco"), as a set; empty
+    otherwise. The model may answer such words with a refusal; the run time then asks again without the answer."""
+    named = named_devices(text, functions, catalog)
+    if len(named) != 1 or not single_device(text, catalog):
+        return set()
+    rest = names_said(text, functions, catalog).rest
+    if (
+        "?" in text
+        or READ_SAID.search(rest)
+        or not (ON_SAID.search(rest) or OFF_SAID.search(rest) or ACTS.search(rest))
+    ):
+        return set()
+    return named

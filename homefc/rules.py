@@ -148,6 +148,7 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog, s
     names, said, _ = said_of or names_said(text, functions, catalog)
     found = ORDINAL.search(text.lower())
     ordinal = ORDINALS[found.group(1)] if found else None
+    words = plain(text)
     drop: set[str] = set()
     for base, base_names in names.items():
         for twin, twin_names in names.items():
@@ -159,7 +160,13 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog, s
             }
             if twin == base or not numbers:
                 continue
-            if base in said or twin in said:
+            # "the second roof blind" says "roof blind" in full; the ordinal before it decides.
+            before = found is not None and any(
+                re.search(rf"\b{re.escape(found.group(1))}\s+{re.escape(b)}\b", words) for b in base_names
+            )
+            if before and twin not in said:
+                drop.add(base if ordinal in numbers else twin)
+            elif base in said or twin in said:
                 if (base in said) != (twin in said):
                     drop.add(twin if base in said else base)
             elif ordinal is not None:
@@ -199,7 +206,25 @@ def unnamed_siblings(
         if any(left & set(" ".join(names[e]).split()) for e in others):
             continue
         drop.update(others)
+    if not SEVERAL_SAID.search(rest):
+        # Words for one device, named in full: "kitchen spots to 40 percent" is not the kitchen blind either,
+        # unless the rest says a word of its name or a kind of its domain.
+        kinds = {d for w in left for d in KIND_DOMAINS.get(w.removesuffix("s"), ())}
+        drop.update(
+            e
+            for e in names
+            if e not in said
+            and e.split(".", 1)[0] not in named_domains | kinds
+            and not left & set(" ".join(names[e]).split())
+        )
     return drop
+
+
+SEVERAL_SAID = re.compile(
+    r"\band\b(?!\s+thank)|\b(?:plus|also|as well|too|then|both|all|every|everything|each|rest|them|they|those"
+    r"|these)\b"
+)
+"""Words for more than one device (homefc.onedevice.SEVERAL, on words with the names blanked)."""
 
 
 AMOUNT_WORDS = re.compile(
@@ -292,7 +317,9 @@ def narrow(
     candidates = unasked_toggles(text, candidates, catalog)
     functions = [c.function for c in candidates]
     said = names_said(text, functions, catalog)
-    ruled_out = numbered_twins(text, functions, catalog, said) | unnamed_siblings(text, functions, catalog, said)
+    twins = numbered_twins(text, functions, catalog, said)
+    # A name said but ruled out by an ordinal before it ("the second roof blind") names no sibling away.
+    ruled_out = twins | unnamed_siblings(text, functions, catalog, said._replace(named=said.named - twins))
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     if ruled_out:
         # The later rules read the words with only the kept entities' names blanked.

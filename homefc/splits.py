@@ -14,19 +14,20 @@ from homefc.references import find_area, has_action, plain
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
-    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press)"
+    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press|roll|draw)"
 )
 CLAUSE_BREAK = re.compile(
     r"\s*(?:;|,\s*(?:and\s+)?(?:then|also|after that)\b|\s+and\s+(?:then|also)\b|\s+then\b|,?\s+and\s+(?="
     + VERBS
     + r"\b)|,\s*(?:and\s+)?(?=(?:(?:please|can you|could you|would you|will you)\s+)?"
     + VERBS
-    + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)),?\s+and\s+)\s*",
+    + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)|(?<=\bout))(?:,\s*(?:and\s+)?|,?\s+and\s+)"
+    + r"|(?:(?<=\d)|(?<=%)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bdegree)),?\s+and\s+)\s*",
     re.I,
 )
 """Where one request ends and another begins: "…; …", "…, then …", "… and also …", "…(,) and <verb> …",
-"…, <verb> …", "…, and …", "… on/off/up/down and …" (split_clauses keeps the sentence whole unless each part
-says what to do)."""
+"…, <verb> …", "…, and …", "… on/off/up/down/out(,) and …", "… on, …", "… to 21 and …" (split_clauses keeps the
+sentence whole unless each part says what to do)."""
 SEQUENCE = re.compile(r";|\b(?:then|after that)\b", re.I)
 """A break that puts one request after another, not one action on two devices."""
 PARTICLE = re.compile(r"\b(?:on|off|up|down)\b")
@@ -68,7 +69,9 @@ def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
     """ "switch the fan and also the extractor off": a part with no verb of its own whose on/off/up/down belongs
     to the verb before it too (which says none), joined by "and (also)" rather than "then" or ";"."""
     for before, sep, part in zip(parts, breaks, parts[1:], strict=False):
-        if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)):
+        # "… heating to 21 and the front room radiator to 20": a value of its own.
+        own_value = VALUE_END.search(plain(part)) and VALUE_END.search(plain(before))
+        if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)) or own_value:
             continue
         return True
     return False
@@ -199,9 +202,8 @@ def _entity_names(catalog: Catalog) -> frozenset[str]:
     return frozenset(plain(n) for e in (home.entities if home else []) for n in [e.name, *e.aliases])
 
 
-SAYS_WHAT = re.compile(
-    r"\b(?:on|off|up|down)$|\b(?:on|off|up|down) (?:to|by) \d|\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$"
-)
+VALUE_END = re.compile(r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$")
+SAYS_WHAT = re.compile(r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|" + VALUE_END.pattern)
 """A bare state or value after a device: "the radiator off", "the pendant down to 30 percent", "the spots to 60 %"."""
 
 

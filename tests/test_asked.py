@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homefc.asked import switching_direction, unasked_reads, unasked_toggles
 from homefc.catalog import Catalog
-from homefc.onedevice import named_pinned, single_device
+from homefc.onedevice import named_acted, named_pinned, single_device
 from homefc.retrieval import Candidate
 from homefc.rules import narrow
 
@@ -50,6 +50,25 @@ def test_a_light_switched_on_with_no_level_said_gets_none(flat_catalog: Catalog)
     ):
         _, pins = narrow(said, [Candidate(on, 0.9, 0.9)], flat_catalog)
         assert pins.get(on.key, {}).get("brightness_pct", 1) is not None, said
+
+
+def test_one_device_named_and_acted_on_is_asked_again_after_a_refusal(flat_catalog: Catalog) -> None:
+    """ "Turn on the Meaco" (its only candidates left) was refused with "I can't help with that."."""
+    fns = flat_catalog.functions
+    assert named_acted("turn on the coffee machine", fns, flat_catalog) == {"switch.coffee_machine"}
+    assert named_acted("is the coffee machine on?", fns, flat_catalog) == set()
+    assert named_acted("the coffee machine", fns, flat_catalog) == set()
+    assert named_acted("turn on the coffee machine and the sofa lamp", fns, flat_catalog) == set()
+
+
+def test_is_and_do_ask_only_as_questions(flat_catalog: Catalog) -> None:
+    """ "Start the Roborock please, the kitchen floor is a mess" kept its reads for the "is" of a statement."""
+    fns = _functions(flat_catalog, "vacuum.start:vacuum.robot", "vacuum.get_state:vacuum.robot")
+    read = {"vacuum.get_state:vacuum.robot"}
+    name = flat_catalog.home.entity("vacuum.robot").name  # type: ignore[union-attr]
+    assert unasked_reads(f"start the {name} please, the kitchen floor is a mess", fns, flat_catalog, {}) == read
+    assert unasked_reads(f"the {name}, is it on", fns, flat_catalog, {}) == set()
+    assert unasked_reads(f"get the {name} going", fns, flat_catalog, {}) == read
 
 
 def test_a_toggle_nobody_asked_for_becomes_the_devices_on_and_off(flat_catalog: Catalog) -> None:

@@ -256,8 +256,19 @@ def test_a_device_named_in_full_rules_out_its_unnamed_siblings(
         assert dropped == set()
         return
     named_domains = {e.split(".")[0] for e in kept}
-    # Only the named devices' domains narrow: the switches stay when only lights are named.
-    assert dropped == {f.entity_id for f in fns if f.entity_id.split(".")[0] in named_domains} - kept
+    if " and " in text:
+        # Words for several devices narrow only the named devices' domains: the switches stay.
+        assert dropped == {f.entity_id for f in fns if f.entity_id.split(".")[0] in named_domains} - kept
+    else:
+        # Words for one device named in full: the other domains' devices go too ("kitchen spots to 40 percent" had
+        # set the kitchen blind to 40).
+        assert dropped == {f.entity_id for f in fns} - kept
+
+
+def test_a_kind_said_beside_one_named_device_keeps_its_domain(flat_catalog: Catalog) -> None:
+    fns = [f for f in flat_catalog.functions if f.tool == "light.turn_on" or f.tool.startswith("media_player.")]
+    dropped = unnamed_siblings("put the sofa lamp on, the telly is too dark", fns, flat_catalog)
+    assert "media_player.living_room_tv" not in dropped and "light.desk_lamp" in dropped
 
 
 NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.set_temperature:climate.office"}
@@ -453,6 +464,9 @@ NEEDS_A_NUMBER = {"cover.set_cover_position:cover.living_room_blind", "climate.s
         ("sun's in my eyes, close the second blind", {"cover.blind", "binary_sensor.window"}),
         ("close the 1st blind in the living room", {"cover.blind_2", "binary_sensor.window_2"}),
         ("close the blind on the first floor", set()),
+        # The ordinal right before a name said in full decides: "the second living room blind" is blind 2.
+        ("close the second living room blind", {"cover.blind", "binary_sensor.window"}),
+        ("close the first living room blind", {"cover.blind_2", "binary_sensor.window_2"}),
     ],
 )
 def test_numbered_twins(twins: Catalog, text: str, dropped: set[str]) -> None:
@@ -554,7 +568,7 @@ def test_devices_named_by_name_or_alias(flat_catalog: Catalog) -> None:
 
 def test_a_device_named_by_its_alias_is_not_answered_as_missing(tuned: Assistant) -> None:
     """The prompt shows ids, not aliases: when the model says a named device does not exist, it asks again."""
-    result = tuned.ask("open the sunshade")
+    result = tuned.ask("pull out the sunshade")
     assert [c.render() for c in result.calls] == ['cover.open_cover(entity_id="cover.balcony_awning")']
     assert result.stats["named_retry"] == 1  # the first pass said there was no sunshade
     missing = tuned.ask("open the garage door")

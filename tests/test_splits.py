@@ -140,8 +140,33 @@ def test_more_clause_breaks_when_each_part_says_what_to_do() -> None:
         "turn the hall light on and the landing light too",
         "turn off the light on the landing and the fan",
         "the record player, switch it off, nobody's listening",
+        "turn the lights out, please",
+        "set the living room and the kitchen to 21",
     ):
         assert split_clauses(whole) == [whole]
+
+
+def test_bare_states_and_values_in_a_row_are_one_request_each() -> None:
+    """ "hall light on, kitchen spots off, and start the hoover" had run as two passes (the first with two states);
+    "the underfloor heating to 21 and the front room radiator to 20" as one, which set both to 21."""
+    assert split_clauses("hall light on, kitchen spots off, and start the hoover") == [
+        "hall light on",
+        "kitchen spots off",
+        "start the hoover",
+    ]
+    assert split_clauses("festoon lights on, awning out and play some music") == [
+        "festoon lights on",
+        "awning out",
+        "play some music",
+    ]
+    assert split_clauses("set the kitchen underfloor heating to 21 and the front room radiator to 20") == [
+        "set the kitchen underfloor heating to 21",
+        "the front room radiator to 20",
+    ]
+    assert split_clauses("kitchen heating to 21 degrees and the lounge heating to 20") == [
+        "kitchen heating to 21 degrees",
+        "the lounge heating to 20",
+    ]
 
 
 def test_a_clause_naming_no_room_is_about_the_room_named_before(flat_catalog: Catalog) -> None:
