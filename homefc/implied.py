@@ -13,21 +13,11 @@ from collections.abc import Sequence
 from homefc.asked import ACTS, DARK_SAID
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
-from homefc.home import Area
-from homefc.references import find_area, plain
-from homefc.rules import HERE
+from homefc.references import plain
+from homefc.rules import said_or_here_area
 
 ASKS = re.compile(r"(?:why|what|whats|what's|how|hows|how's|is|are|does|do|did|was|were)\b")
 """A question's first word ("why is it so dark in here" may want an answer, not a light)."""
-
-
-def _room(said: str, catalog: Catalog, context_area: str | None) -> Area | None:
-    """The area the words name, else the speaker's where they say "here"."""
-    home = catalog.home
-    if home is None:
-        return None
-    area = find_area(catalog, said)
-    return area if area is not None else (home.area(context_area) if context_area and HERE.search(said) else None)
 
 
 def dark_room_lights(text: str, catalog: Catalog, context_area: str | None = None) -> list[Function]:
@@ -39,7 +29,7 @@ def dark_room_lights(text: str, catalog: Catalog, context_area: str | None = Non
     said = plain(text)
     if home is None or not DARK_SAID.search(said) or "?" in text or ASKS.match(said) or ACTS.search(said):
         return []
-    area = _room(said, catalog, context_area)
+    area = said_or_here_area(catalog, said, context_area)
     if area is None:
         return []
     # From the whole home: retrieval may offer another room's lights for words that name none.
@@ -72,7 +62,7 @@ def measured_reads(text: str, catalog: Catalog, context_area: str | None = None)
     classes = {c for c, words in MEASURED.items() if words.search(said)}
     if len(classes) != 1:
         return []
-    area = _room(said, catalog, context_area)
+    area = said_or_here_area(catalog, said, context_area)
     if area is None and not OUTSIDE.search(said):
         return []
     found = []

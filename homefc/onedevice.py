@@ -14,7 +14,7 @@ from homefc.asked import ACTS, OFF_SAID, ON_SAID, READ_SAID, names_said
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
 from homefc.references import find_area, plain
-from homefc.rules import FILLER, HERE, named_devices
+from homefc.rules import FILLER, named_devices, said_or_here_area
 
 SEVERAL = re.compile(
     r"\b(?:and|plus|also|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
@@ -133,8 +133,7 @@ def pinned_device(
     said = plain(text)
     if home is None:
         return set()
-    area = find_area(catalog, said)
-    area = area if area is not None else (home.area(context_area) if context_area and HERE.search(said) else None)
+    area = said_or_here_area(catalog, said, context_area)
     if area is None:
         return set()
     found = {

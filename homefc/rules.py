@@ -81,6 +81,15 @@ AREA_LIGHTS_WORDS = frozenset(
 HERE = re.compile(r"\b(?:here|this room)\b")
 
 
+def said_or_here_area(catalog: Catalog, said: str, context_area: str | None) -> Area | None:
+    """The area the (plain) words name, else the speaker's where they say "here"."""
+    home = catalog.home
+    if home is None:
+        return None
+    area = find_area(catalog, said)
+    return area if area is not None else (home.area(context_area) if context_area and HERE.search(said) else None)
+
+
 @dataclass(frozen=True)
 class AreaLights:
     """ "Turn off the kitchen lights": one call per light of the area."""
@@ -151,6 +160,10 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog, s
     words = plain(text)
     drop: set[str] = set()
     for base, base_names in names.items():
+        # "the second roof blind" says "roof blind" in full; the ordinal right before it decides.
+        before = found is not None and any(
+            re.search(rf"\b{re.escape(found.group(1))}\s+{re.escape(b)}\b", words) for b in base_names
+        )
         for twin, twin_names in names.items():
             numbers = {
                 int(t[len(b) + 1 :])
@@ -160,10 +173,6 @@ def numbered_twins(text: str, functions: Sequence[Function], catalog: Catalog, s
             }
             if twin == base or not numbers:
                 continue
-            # "the second roof blind" says "roof blind" in full; the ordinal before it decides.
-            before = found is not None and any(
-                re.search(rf"\b{re.escape(found.group(1))}\s+{re.escape(b)}\b", words) for b in base_names
-            )
             if before and twin not in said:
                 drop.add(base if ordinal in numbers else twin)
             elif base in said or twin in said:
