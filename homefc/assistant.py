@@ -19,8 +19,9 @@ from homefc.implied import dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
 from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
+from homefc.references import owner_pronouns
 from homefc.retrieval import Candidate, Retriever
-from homefc.rooms import missing_device, missing_room
+from homefc.rooms import clause_areas, missing_device, missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import (
     NOT_FOUND,
@@ -30,7 +31,7 @@ from homefc.rules import (
     named_devices,
     narrow,
 )
-from homefc.splits import clause_areas, split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class Assistant:
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
         if self.rules:
-            clean = digits(clean)
+            clean = owner_pronouns(digits(clean), self.catalog)
         result = AskResult(text=clean, truncated=truncated)
         if not clean:
             result.answer = EMPTY_REPLY

@@ -132,6 +132,30 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
 
+OWNER = re.compile(r"\b([A-Za-z]+)'s\b")
+OWNER_PRONOUN = re.compile(r"\b(?:his|her|their)\b(?=\s+[A-Za-z])", re.I)
+
+
+def _owners(catalog: Catalog) -> frozenset[str]:
+    """Lower-case possessors in the home's names and aliases ("kai" of "Kai's room")."""
+    home = catalog.home
+    names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
+    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
+    return frozenset(m.group(1).lower() for n in names for m in OWNER.finditer(n))
+
+
+def owner_pronouns(text: str, catalog: Catalog) -> str:
+    """The text with "his", "her" or "their" after the one owner the home names things by replaced by that owner:
+    "turn off Kai's ceiling light and his LED strip" → "… and Kai's LED strip", so Kai's strip is found."""
+    known = catalog.memo("owners", _owners)
+    said = [m for m in OWNER.finditer(text) if m.group(1).lower() in known]
+    if not said or len({m.group(1).lower() for m in said}) > 1:
+        return text
+    first = said[0]
+    rest = OWNER_PRONOUN.sub(f"{first.group(1)}'s", text[first.end() :])
+    return text[: first.end()] + rest
+
+
 def is_yes(text: str) -> bool:
     """An agreement to a question."""
     said = plain(text)

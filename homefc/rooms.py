@@ -9,6 +9,7 @@ pass. Words of one kind count as one room ("loo" for a "Guest WC"), so only a ki
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from homefc.catalog import Catalog
 from homefc.onedevice import DEVICE_NOUNS
@@ -102,3 +103,34 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
             )
             return noun, named
     return None
+
+
+THERE = re.compile(r"\b(?:in|out|up|down) there\b", re.I)
+
+
+def clause_areas(clauses: Sequence[str], catalog: Catalog, context_area: str | None) -> list[tuple[str, str | None]]:
+    """Each clause of a split sentence with the area it is about. Where the speaker's own area is unknown, a clause
+    that names none is about the area an earlier clause named ("I'm reading in the library, open the shutter and
+    put the heating up": the library's heating): its words get that area's name unless they name a device in full
+    ("… and lock the front door"), which then only leans towards the area, or the area has no device of the kind
+    said ("… and start the hoover"). "In there" is always that area."""
+    out: list[tuple[str, str | None]] = []
+    named = None
+    for clause in clauses:
+        area = find_area(catalog, clause)
+        if area is not None:
+            named = area
+        elif named is not None and THERE.search(clause):
+            clause = THERE.sub(f"in the {named.name.lower()}", clause, count=1)
+        elif named is not None and context_area is None:
+            carried = f"{clause} in the {named.name.lower()}"
+            if names_a_device(catalog, clause):
+                out.append((clause, named.id))
+            elif missing_device(carried, catalog) is not None and missing_device(clause, catalog) is None:
+                # "kitchen spots off, and start the hoover": no hoover in the kitchen, so the room is not carried.
+                out.append((clause, None))
+            else:
+                out.append((carried, None))
+            continue
+        out.append((clause, context_area))
+    return out

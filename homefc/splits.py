@@ -39,6 +39,8 @@ LIST_REQUEST = re.compile(
     re.I,
 )
 """One action on a list of devices: "turn off the A, B and C", "A, B and C off"."""
+STATEMENT = re.compile(r"^(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|\s+(?:is|are|am|was|were|has|have|had)\b)", re.I)
+"""An item that is a reason, not a device: "…, he's fallen asleep"."""
 BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
 
 
@@ -86,13 +88,21 @@ def split_list(text: str) -> list[str]:
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items"))]
     items = [re.sub(r"^the\s+", "", i, flags=re.I) for i in items if i]
+    items, reason = _reason_last(items)
     if len(items) < 3 or any(not 2 <= len(i.split()) <= 6 or has_action(i) for i in items):
         return [text]
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if not (prefix or tail):
         # No action shared by the items: "I'm getting in the shower, extractor on and the mirror light too".
         return [text]
-    return [f"{prefix}{item}{tail}".strip() for item in items]
+    return [f"{prefix}{item}{tail}".strip() + reason for item in items]
+
+
+def _reason_last(items: list[str]) -> tuple[list[str], str]:
+    """The items without a last one that is a reason ("…, he's fallen asleep"), and that reason as ", …"."""
+    if len(items) > 1 and STATEMENT.match(items[-1]):
+        return items[:-1], f", {items[-1]}"
+    return items, ""
 
 
 PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+|\s+(?=the\s)")
@@ -108,13 +118,13 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     if match is None or catalog.home is None:
         return [text]
     items = [plain(re.sub(r"^the\s+", "", i.strip(), flags=re.I)) for i in PAIR_BREAK.split(match.group("items"))]
-    items = [i for i in items if i]
+    items, reason = _reason_last([i for i in items if i])
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if not 2 <= len(items) <= 4 or not (prefix or tail):
         return [text]
     if any(not _is_entity_name(catalog, i) for i in items):
         return [text]
-    return [f"{prefix}{item}{tail}".strip() for item in items]
+    return [f"{prefix}{item}{tail}".strip() + reason for item in items]
 
 
 BOTH = re.compile(
@@ -139,13 +149,35 @@ def split_both(text: str, catalog: Catalog) -> list[str]:
         return _numbered_pair(text, pair, catalog)
     match = BOTH.search(text)
     if match is None:
-        return [text]
+        return _plural_twins(text, catalog)
     name = plain(match.group("name"))
     for base in (name, name.removesuffix("s")):
-        if _is_entity_name(catalog, base) and _is_entity_name(catalog, f"{base} 2"):
-            head, tail = text[: match.start()], text[match.end() :]
+        for one, two in ((base, f"{base} 2"), (f"left {base}", f"right {base}"), (f"{base} left", f"{base} right")):
+            if _is_entity_name(catalog, one) and _is_entity_name(catalog, two):
+                head, tail = text[: match.start()], text[match.end() :]
+                return [f"{head}{one}{tail}".strip(), f"{head}{two}{tail}".strip()]
+    return [text]
+
+
+def _plural_twins(text: str, catalog: Catalog) -> list[str]:
+    """ "kitchen blinds down" where the home has "Kitchen blind" and "Kitchen blind 2" (and no "kitchen blinds"):
+    one request per twin; [text] otherwise."""
+    for base, plural in catalog.memo("plural_twins", _twin_plurals):
+        found = plural.search(text)
+        if found is not None:
+            head, tail = text[: found.start()], text[found.end() :]
             return [f"{head}{base}{tail}".strip(), f"{head}{base} 2{tail}".strip()]
     return [text]
+
+
+def _twin_plurals(catalog: Catalog) -> list[tuple[str, re.Pattern[str]]]:
+    """Names with a twin "<name> 2" and no entity called by their plural, each with a pattern for its plural."""
+    names = catalog.memo("entity_names", _entity_names)
+    bases = sorted((n for n in names if f"{n} 2" in names and f"{n}s" not in names), key=len, reverse=True)
+    return [
+        (b, re.compile(r"\b" + r"\s+".join(map(re.escape, b.split())) + r"s\b(?!\s+(?:1|2|one|two)\b)", re.I))
+        for b in bases
+    ]
 
 
 def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str]:
@@ -154,8 +186,9 @@ def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str
     before = plain(text[: pair.start()]).split()
     area = find_area(catalog, text)
     rooms = [""] + ([f"{plain(n)} " for n in [area.name, *area.aliases]] if area is not None else [])
-    noun = pair.group("noun").lower()
-    for size in range(min(4, len(before)), -1, -1):
+    # "lamps one and two" of "Lamp 1"/"Lamp 2", and "path lights 1 and 2" of "Path lights"/"Path lights 2".
+    nouns = dict.fromkeys([pair.group("noun").lower(), pair.group(0).split()[0].lower()])
+    for size, noun in ((size, noun) for size in range(min(4, len(before)), -1, -1) for noun in nouns):
         base = " ".join([*before[len(before) - size :], noun])
         for room in rooms:
             first = next((f for f in (f"{room}{base}", f"{room}{base} 1") if _is_entity_name(catalog, f)), None)
@@ -178,7 +211,7 @@ ADD_ITEMS = re.compile(
 
 def split_items(text: str, catalog: Catalog) -> list[str]:
     """One request per item where several are added to one to-do list of the home ("add eggs and butter to the
-    shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words with no verb."""
+    shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words, not led by a verb."""
     match = ADD_ITEMS.match(text.strip())
     if match is None or catalog.home is None:
         return [text]
@@ -186,7 +219,8 @@ def split_items(text: str, catalog: Catalog) -> list[str]:
     if plain(match.group("list")) not in lists:
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items")) if i.strip()]
-    if len(items) < 2 or any(not 1 <= len(i.split()) <= 3 or has_action(i) for i in items):
+    # A verb starts a request, not an item; "tonic water" is an item.
+    if len(items) < 2 or any(not 1 <= len(i.split()) <= 3 or has_action(i.split()[0]) for i in items):
         return [text]
     return [f"{match.group('pre')}{item}{match.group('post')}" for item in items]
 
@@ -203,8 +237,12 @@ def _entity_names(catalog: Catalog) -> frozenset[str]:
 
 
 VALUE_END = re.compile(r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$")
-SAYS_WHAT = re.compile(r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|" + VALUE_END.pattern)
-"""A bare state or value after a device: "the radiator off", "the pendant down to 30 percent", "the spots to 60 %"."""
+SAYS_WHAT = re.compile(
+    r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)|"
+    + VALUE_END.pattern
+)
+"""A bare state or value after a device: "the radiator off", "the pendant down to 30 percent", "the spots to 60 %",
+"the fan on at half speed"."""
 
 
 QUESTION_WORDS = frozenset({"what", "whats", "is", "are", "how", "which"})
@@ -224,32 +262,6 @@ def _says_what(part: str) -> bool:
     if len(words) > 1 and SAYS_WHAT.search(said):
         return True
     return has_action(part) and not statement
-
-
-THERE = re.compile(r"\b(?:in|out|up|down) there\b", re.I)
-
-
-def clause_areas(clauses: Sequence[str], catalog: Catalog, context_area: str | None) -> list[tuple[str, str | None]]:
-    """Each clause of a split sentence with the area it is about. Where the speaker's own area is unknown, a clause
-    that names none is about the area an earlier clause named ("I'm reading in the library, open the shutter and
-    put the heating up": the library's heating): its words get that area's name unless they name a device in full
-    ("… and lock the front door"), which then only leans towards the area. "In there" is always that area."""
-    out: list[tuple[str, str | None]] = []
-    named = None
-    for clause in clauses:
-        area = find_area(catalog, clause)
-        if area is not None:
-            named = area
-        elif named is not None and THERE.search(clause):
-            clause = THERE.sub(f"in the {named.name.lower()}", clause, count=1)
-        elif named is not None and context_area is None:
-            if not names_a_device(catalog, clause):
-                out.append((f"{clause} in the {named.name.lower()}", None))
-                continue
-            out.append((clause, named.id))
-            continue
-        out.append((clause, context_area))
-    return out
 
 
 def names_a_device(catalog: Catalog, text: str) -> bool:

@@ -187,6 +187,27 @@ def color_name(text: str, functions: Sequence[Function], catalog: Catalog) -> st
     return found.pop() if len(found) == 1 else None
 
 
+ITEM_ARG = "item"
+ADDED_ITEM = re.compile(
+    r"\b(?:add|put)\s+(?:some\s+|an?\s+)?(?P<item>[\w'][\w' -]*)\s+(?:to|on|onto)\s+(?:the|my|our)\s+[\w' -]+?"
+    r"(?:,?\s+please)?[.!?]*$",
+    re.I,
+)
+
+
+BACK_REFERENCE = re.compile(r"(?:it|them|that|this|those|these|some more|more)", re.I)
+
+
+def added_item(text: str) -> str | None:
+    """The item of "add lemons to the shopping list" as said (the model writes "lemon"); None past five words."""
+    found = ADDED_ITEM.search(text.strip())
+    if found is None or not 1 <= len(found.group("item").split()) <= 5:
+        return None
+    if BACK_REFERENCE.fullmatch(found.group("item")):
+        return None  # "we're out of halloumi, add it to the list": the model writes what "it" is.
+    return found.group("item")
+
+
 def value_pins(
     text: str,
     functions: Sequence[Function],
@@ -207,6 +228,11 @@ def value_pins(
     named: list[tuple[str, Any]] = [(POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))]
     named += [(VOLUME_ARG, volume_level(text)), (BRIGHTNESS_ARG, brightness_level(text)), (KELVIN_ARG, kelvin(text))]
     named.append((COLOR_ARG, color_name(text, functions, catalog)))
+    item = added_item(text)
+    for fn in functions:
+        arg = fn.arg(ITEM_ARG) if item is not None and fn.entity_id and fn.tool.endswith(".add_item") else None
+        if item is not None and arg is not None and _within(arg, item):
+            pins.setdefault(fn.key, {})[ITEM_ARG] = item
     level_said = bool(BRIGHTNESS_SAID.search(text.lower()))
     for name, value in named:
         if value is None:

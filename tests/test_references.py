@@ -13,6 +13,7 @@ from homefc.references import (
     find_area,
     is_no,
     is_yes,
+    owner_pronouns,
     state_question,
     substitute,
 )
@@ -71,3 +72,14 @@ def test_answers_to_which_one(flat_catalog: Catalog) -> None:
     assert area is not None and area.id == "living_room"
     assert not distinguishing(flat_catalog, "turn on the lamp", options)
     assert distinguishing(flat_catalog, "turn on the sofa lamp", options)
+
+
+def test_his_or_her_after_an_owner_the_home_names_things_by_is_that_owner(flat_catalog: Catalog) -> None:
+    said = "close Mia's curtains and turn her night light off, she's asleep"
+    assert owner_pronouns(said, flat_catalog) == "close Mia's curtains and turn Mia's night light off, she's asleep"
+    for whole in (
+        "turn off her light",  # no owner said
+        "turn on Bob's lamp and his fan",  # nothing in the home is Bob's
+        "turn on Mia's light, Anna's lamp and her heating",  # two owners: whose?
+    ):
+        assert owner_pronouns(whole, flat_catalog) == whole

@@ -35,6 +35,7 @@ from homefc.rules import (
     unsaid_amounts,
 )
 from homefc.values import (
+    added_item,
     brightness_level,
     brightness_step,
     color_name,
@@ -696,3 +697,14 @@ def test_a_colour_and_a_colour_temperature_the_words_name(flat_catalog: Catalog)
     assert narrowed["light.turn_on:light.tv_backlight"]["brightness_pct"] == 40
     assert kelvin("make it a warm 2700 kelvin") == 2700 and kelvin("set the lamp to 3000K") == 3000
     assert kelvin("set the lamp to 30 percent") is None
+
+
+def test_an_item_added_to_a_list_is_written_as_said(flat_catalog: Catalog) -> None:
+    functions = [f for f in flat_catalog.functions if f.entity_id == "todo.shopping_list"]
+    pins = value_pins("add lemons to the shopping list please", functions, flat_catalog)
+    assert pins == {"todo.add_item:todo.shopping_list": {"item": "lemons"}}
+    assert added_item("put some oat milk on my shopping list") == "oat milk"
+    assert added_item("we're out of halloumi, add it to the shopping list") is None
+    # A verb inside makes it more than six words of item: no pin.
+    assert added_item("add eggs and turn on the light to the list") is None
+    assert value_pins("what is on the shopping list", functions, flat_catalog) == {}

@@ -7,7 +7,8 @@ import pytest
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
-from homefc.splits import clause_areas, split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.rooms import clause_areas
+from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
 
 
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
@@ -93,6 +94,35 @@ def test_both_of_a_numbered_pair_is_one_request_per_twin(domains: dict[str, Doma
     assert split_both("turn on both desk lamps", catalog) == ["turn on both desk lamps"]  # no twin
 
 
+def test_twins_said_in_the_plural_are_one_request_each(domains: dict[str, DomainSpec]) -> None:
+    entities = [
+        {"id": "cover.kitchen_blind", "name": "Kitchen blind"},
+        {"id": "cover.kitchen_blind_2", "name": "Kitchen blind 2"},
+        {"id": "light.path_lights", "name": "Path lights"},
+        {"id": "light.path_lights_2", "name": "Path lights 2"},
+        {"id": "cover.bay_left", "name": "Bay window blind left", "aliases": ["left bay blind"]},
+        {"id": "cover.bay_right", "name": "Bay window blind right", "aliases": ["right bay blind"]},
+    ]
+    catalog = build_catalog(home_from_data({"entities": entities}), domains)
+    assert split_both("kitchen blinds down", catalog) == ["kitchen blind down", "kitchen blind 2 down"]
+    assert split_both("turn on path lights 1 and 2", catalog) == ["turn on path lights", "turn on path lights 2"]
+    assert split_both("both bay blinds up", catalog) == ["left bay blind up", "right bay blind up"]
+    for whole in ("open the kitchen blind", "path lights on", "kitchen blind 2 up"):
+        assert split_both(whole, catalog) == [whole]
+
+
+def test_a_reason_after_a_pair_is_not_a_device(flat_catalog: Catalog) -> None:
+    assert split_named_pair("turn off the desk lamp and the printer, he's gone to bed", flat_catalog) == [
+        "turn off the desk lamp, he's gone to bed",
+        "turn off the printer, he's gone to bed",
+    ]
+    assert split_list("turn off the desk lamp, the sofa lamp and the hall light, we're out") == [
+        "turn off the desk lamp, we're out",
+        "turn off the sofa lamp, we're out",
+        "turn off the hall light, we're out",
+    ]
+
+
 def test_several_items_for_one_list_are_one_request_per_item(flat_catalog: Catalog) -> None:
     assert split_items("add eggs and butter to the shopping list", flat_catalog) == [
         "add eggs to the shopping list",
@@ -102,6 +132,10 @@ def test_several_items_for_one_list_are_one_request_per_item(flat_catalog: Catal
         "please add milk to my shopping list",
         "please add bread to my shopping list",
         "please add cheese to my shopping list",
+    ]
+    assert split_items("add lemons and tonic water to the shopping list", flat_catalog) == [
+        "add lemons to the shopping list",
+        "add tonic water to the shopping list",  # "water" is a verb only where it leads
     ]
     for whole in (
         "add eggs to the shopping list",  # one item
@@ -115,6 +149,10 @@ def test_more_clause_breaks_when_each_part_says_what_to_do() -> None:
     assert split_clauses("kitchen ceiling light on and the pendant down to 30 percent") == [
         "kitchen ceiling light on",
         "the pendant down to 30 percent",
+    ]
+    assert split_clauses("gym light on and the gym fan on at half speed") == [
+        "gym light on",
+        "the gym fan on at half speed",
     ]
     assert split_clauses("studio spots to 60 percent and raise the desk to 110") == [
         "studio spots to 60 percent",
@@ -184,6 +222,11 @@ def test_a_clause_naming_no_room_is_about_the_room_named_before(flat_catalog: Ca
     assert clause_areas(["open the kitchen blind", "put the heating up"], flat_catalog, "bedroom")[1] == (
         "put the heating up",
         "bedroom",
+    )
+    # The kitchen has no fan: the room is not carried, so the fan is not "missing".
+    assert clause_areas(["open the kitchen blind", "turn on the fan"], flat_catalog, None)[1] == (
+        "turn on the fan",
+        None,
     )
     assert clause_areas(["turn on the lamp", "open the blind"], flat_catalog, None) == [
         ("turn on the lamp", None),
