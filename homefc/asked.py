@@ -81,12 +81,14 @@ NEEDS_WORDS = {
     "siren.turn_on": re.compile(r"\b(?:on|sound|sounding|ring|test|trigger|activate|start|blast|set off|go off)\b"),
     "siren.turn_off": re.compile(r"\b(?:off|stop|silence|quiet|kill|mute|shut)\b"),
     "vacuum.locate": re.compile(r"\b(?:locate|find|where|wheres|where's|beep|lost|hiding|stuck)\b"),
+    "water_heater.set_away_mode": re.compile(r"\b(?:away|holiday|holidays|vacation|travelling|back home)\b"),
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
 armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
 "turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
-switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren."""
+switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren;
+"hot water up to 60" leaves the water heater's away mode alone."""
 
 
 def unasked_services(

@@ -21,7 +21,7 @@ from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import owner_pronouns
 from homefc.retrieval import Candidate, Retriever
-from homefc.rooms import clause_areas, missing_device, missing_room
+from homefc.rooms import clause_areas, missing_appliance, missing_device, missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import (
     NOT_FOUND,
@@ -31,7 +31,7 @@ from homefc.rules import (
     named_devices,
     narrow,
 )
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair, without_reason
 
 log = logging.getLogger(__name__)
 
@@ -238,12 +238,17 @@ class Assistant:
         on_prose: Callable[[str], None] | None,
     ) -> AskResult:
         """One model pass for result.text; fills and returns result."""
-        clean = result.text
+        clean = without_reason(result.text, self.catalog) if self.rules else result.text
         start = t0 = time.perf_counter()
         if self.rules and (room := missing_room(clean, self.catalog)) is not None:
             result.answer = f"Sorry, I can't find {_a(room)} {room} in your home."
             result.timings.total_ms = (time.perf_counter() - start) * 1000
             result.stats = {"missing_room": 1}
+            return result
+        if self.rules and (appliance := missing_appliance(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {_a(appliance)} {appliance} in your home."
+            result.timings.total_ms = (time.perf_counter() - start) * 1000
+            result.stats = {"missing_device": 1}
             return result
         if self.rules and (kind := missing_device(clean, self.catalog)) is not None:
             result.answer = f"Sorry, I can't find {_a(kind[0])} {kind[0]} in the {kind[1]}."

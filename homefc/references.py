@@ -86,6 +86,10 @@ ACTION_WORDS = frozenset(
         "let",
         "enable",
         "disable",
+        "roll",
+        "draw",
+        "extend",
+        "retract",
     ]
 )
 STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")

@@ -1,5 +1,6 @@
-"""Rooms a request names that the home does not have ("lights on in the cellar" in a home without one), and devices
-a room does not have ("the radiator in the guest toilet" where the guest WC has none).
+"""Rooms a request names that the home does not have ("lights on in the cellar" in a home without one), devices
+a room does not have ("the radiator in the guest toilet" where the guest WC has none), and appliances the home does
+not have ("start the dishwasher").
 
 A 135M model given the candidates of other rooms acts on one of them; docs/conventions.md says a device the home
 does not have gets no call, so a room word the home knows under no name of its kind is answered without a model
@@ -73,6 +74,55 @@ def missing_room(text: str, catalog: Catalog) -> str | None:
             noun = re.match(r" (\w+?)s?\b", said[found.end() :])
             return found.group(0) + (f" {noun.group(1)}" if noun and noun.group(1) in DEVICE_NOUNS else "")
     return None
+
+
+APPLIANCES: tuple[tuple[str, ...], ...] = (
+    ("dishwasher",),
+    ("washing machine", "washer"),
+    ("tumble dryer", "dryer"),
+    ("oven", "cooker"),
+    ("microwave",),
+    ("kettle",),
+    ("fridge", "refrigerator"),
+    ("freezer",),
+    ("coffee machine", "coffee maker"),
+    ("toaster",),
+    ("hot tub", "jacuzzi"),
+)
+"""Appliances by kind: saying one the home has under no entity, alias or device name is asking for a missing
+device."""
+_APPLIANCE = re.compile(
+    r"\b(?:the|my|our|a)\s+(?P<noun>" + "|".join(re.escape(w) for kind in APPLIANCES for w in kind) + r")"
+    r"(?=$|[,.!?]|\s+(?:on\b|off\b|for\b|please\b|now\b|and\b|then\b|going\b|done\b|finished\b|running\b"
+    r"|yet\b|again\b|at\b|to\b|from\b|is\b|cycle\b|program\b|programme\b))"
+)
+
+
+def _appliance_text(catalog: Catalog) -> str:
+    """Every entity and device name, alias and entity object id of the home, plain, one per line."""
+    home = catalog.home
+    names = [n for e in (home.entities if home else []) for n in [e.name, *e.aliases, e.id.split(".")[-1]]]
+    names += [d.name for d in (home.devices if home else [])]
+    return "\n".join(plain(n.replace("_", " ")) for n in names)
+
+
+def missing_appliance(text: str, catalog: Catalog) -> str | None:
+    """The appliance a request is about ("start the dishwasher") when the home has none of its kind, else None.
+    Left to the model when a device is named in full or another kind of device is said ("the light over the
+    oven"), and for lists ("dishwasher tablets")."""
+    if catalog.home is None:
+        return None
+    said = " ".join(text.lower().split())
+    found = _APPLIANCE.search(said)
+    if found is None or names_a_device(catalog, said) or re.search(r"\blists?\b", said):
+        return None
+    if any(re.search(rf"\b{kind}s?\b", said) for kind in KIND_DOMAINS if kind != "switch"):
+        return None
+    home = catalog.memo("appliance_text", _appliance_text)
+    kind = next(k for k in APPLIANCES if found.group("noun") in k)
+    if any(re.search(rf"\b{re.escape(w)}s?\b", home) for w in kind):
+        return None
+    return found.group("noun")
 
 
 KIND_IN_ROOM = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:in|on|at|of)\s+(?=(?:the\s+|my\s+|our\s+)?(?P<room>[\w' ]+))")

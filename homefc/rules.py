@@ -106,7 +106,8 @@ def area_lights(text: str, catalog: Catalog, context_area: str | None = None) ->
     """The lights an "<area> lights on/off" request means, or None when the words do not fix them.
 
     The area is the one named, else the speaker's for "here" or when none is named. A light whose own name is
-    in the request ("the garden lights" as one entity) leaves the choice to the model.
+    said in the request ("the garden lights" as one entity) leaves the choice to the model; its words apart ("the
+    lights in the office" beside an "office lights" alias) do not.
     """
     home = catalog.home
     said = plain(text)
@@ -122,7 +123,7 @@ def area_lights(text: str, catalog: Catalog, context_area: str | None = None) ->
     if area is None or said_words - AREA_LIGHTS_WORDS - _area_words(area):
         return None
     lights = [e for e in home.entities if e.domain == "light" and e.area == area.id]
-    named = [e for e in lights for n in [e.name, *e.aliases] if _plural(n) and _words(n.lower()) <= said_words]
+    named = [e for e in lights for n in [e.name, *e.aliases] if _plural(n) and f" {plain(n)} " in f" {said} "]
     if named and not re.search(r"\b(?:all|every)\b", said):
         return None
     service = "light.turn_on" if on else "light.turn_off"

@@ -14,7 +14,7 @@ from homefc.references import find_area, has_action, plain
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
-    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press|roll|draw)"
+    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press|roll|draw|extend|retract)"
 )
 CLAUSE_BREAK = re.compile(
     r"\s*(?:;|,\s*(?:and\s+)?(?:then|also|after that)\b|\s+and\s+(?:then|also)\b|\s+then\b|,?\s+and\s+(?="
@@ -60,11 +60,28 @@ def split_clauses(text: str) -> list[str]:
         # with it.
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
         breaks = breaks[1:]
+    parts = _elided(parts)
     if len(parts) < 2 or not all(_says_what(p) for p in parts):
         return [text]
     if any(BACK_REFERENCE.search(p) for p in parts) or _shared_particle(parts, breaks):
         return [text]
     return parts
+
+
+ALSO = re.compile(r"\s+(?:as well|too|also)(?:,?\s+please)?$", re.I)
+ENDS_IN_PARTICLE = re.compile(r"\b(on|off|up|down)$", re.I)
+
+
+def _elided(parts: list[str]) -> list[str]:
+    """ "put the towel rail on and the bathroom light as well": a bare device with "as well" or "too" after a part
+    ending in on/off/up/down takes that word ("the bathroom light on")."""
+    out = parts[:1]
+    for part in parts[1:]:
+        particle = ENDS_IN_PARTICLE.search(out[-1])
+        if particle and ALSO.search(part) and not _says_what(part):
+            part = f"{ALSO.sub('', part)} {particle.group(1).lower()}"
+        out.append(part)
+    return out
 
 
 def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
@@ -262,6 +279,33 @@ def _says_what(part: str) -> bool:
     if len(words) > 1 and SAYS_WHAT.search(said):
         return True
     return has_action(part) and not statement
+
+
+REASON = re.compile(
+    r",\s*(?:(?:as|because|cos|since|so)\s+)?(?P<reason>(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
+    r"|was|were|has|have|had|will|need|needs|want|wants|can't|cannot)\b)[^,]*)[.!]*$",
+    re.I,
+)
+"""A trailing reason: "…, we've all got baths tonight", "…, as it's driving me mad"."""
+FELT = re.compile(
+    r"\b(?:cold|hot|warm|cool|freezing|boiling|chilly|baking|roasting|dark|bright|gloomy|glare|loud|quiet|noisy"
+    r"|stuffy|humid|dry|damp|steamy|smelly)\b",
+    re.I,
+)
+"""A reason that says which way to go ("set the heating, I'm cold"): the request needs it."""
+
+
+def without_reason(text: str, catalog: Catalog) -> str:
+    """The request without a trailing reason, which the small model reads as more to do ("hot water to 60, we're
+    all having baths" also ran the extractor); kept where the reason names a room or device ("…, I'm in the study"),
+    says which way to go ("…, I'm cold"), or the words before it do not say what to do."""
+    found = REASON.search(text)
+    if found is None:
+        return text
+    before, reason = text[: found.start()], found.group("reason")
+    if not _says_what(before) or FELT.search(reason) or names_a_device(catalog, reason):
+        return text
+    return text if find_area(catalog, plain(reason)) is not None else before
 
 
 def names_a_device(catalog: Catalog, text: str) -> bool:

@@ -9,7 +9,7 @@ from homefc.catalog import Catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.rooms import missing_device, missing_room
+from homefc.rooms import missing_appliance, missing_device, missing_room
 
 
 @pytest.mark.parametrize(
@@ -68,3 +68,24 @@ def test_a_missing_device_gets_an_answer_and_no_call(tuned: Assistant) -> None:
     result = tuned.ask("set the radiator in the guest wc to twenty")
     assert not result.calls and result.answer == "Sorry, I can't find a radiator in the guest wc."
     assert result.stats == {"missing_device": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "appliance"),
+    [
+        ("put the kettle on please", "kettle"),
+        ("can you preheat the oven to 200", "oven"),
+        ("start the dishwasher", None),  # the flat has one (a device and its entities)
+        ("is the fridge on?", "fridge"),
+        ("add kettle descaler to the shopping list", None),
+        ("turn on the light over the oven", None),  # a light, left to the model
+        ("turn off the kettle plug", None),  # another noun after it
+    ],
+)
+def test_an_appliance_the_home_does_not_have(flat_catalog: Catalog, text: str, appliance: str | None) -> None:
+    assert missing_appliance(text, flat_catalog) == appliance
+
+
+def test_a_missing_appliance_gets_an_answer_and_no_call(tuned: Assistant) -> None:
+    result = tuned.ask("could you put the kettle on, we've got guests")
+    assert not result.calls and result.answer == "Sorry, I can't find a kettle in your home."

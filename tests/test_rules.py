@@ -102,6 +102,10 @@ def test_area_lights_leave_everything_else_to_the_model(flat_catalog: Catalog, t
     assert area_lights(text, flat_catalog, "kitchen") is None
 
 
+def test_a_light_name_counts_only_when_said_as_one_phrase(flat_catalog: Catalog) -> None:
+    assert _ids(area_lights("switch the lights in the balcony off", flat_catalog)) == ["light.balcony_string_lights"]
+
+
 def test_all_overrides_a_light_named_like_the_area(flat_catalog: Catalog) -> None:
     assert _ids(area_lights("turn on all the balcony lights", flat_catalog)) == ["light.balcony_string_lights"]
 
@@ -384,6 +388,8 @@ def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, 
             "media_player.living_room_tv",
             {"media_player.media_play", "media_player.media_previous_track"},
         ),
+        ("crank the hot water up to 60", "water_heater.boiler", {"water_heater.set_away_mode"}),
+        ("hot water on holiday mode, we're away till sunday", "water_heater.boiler", set()),
     ],
 )
 def test_services_that_need_words_of_their_own(
@@ -394,6 +400,7 @@ def test_services_that_need_words_of_their_own(
     watched = {
         "vacuum.return_to_base", "climate.turn_off", "climate.turn_on", "valve.close_valve", "valve.stop_valve",
         "media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track",
+        "water_heater.set_away_mode",
     }  # fmt: skip
     assert ruled & watched == ruled_out
 

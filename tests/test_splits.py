@@ -8,7 +8,20 @@ from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
 from homefc.rooms import clause_areas
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair
+from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair, without_reason
+
+
+def test_a_device_added_with_as_well_takes_the_state_before_it() -> None:
+    assert split_clauses("I'm getting in the bath, put the towel rail on and the bathroom light as well") == [
+        "I'm getting in the bath, put the towel rail on",
+        "the bathroom light on",
+    ]
+    assert split_clauses("turn the fan off and the lamp too please") == ["turn the fan off", "the lamp off"]
+    assert split_clauses("turn the hall light on and the landing light too") == [
+        "turn the hall light on",
+        "the landing light on",
+    ]
+    assert split_clauses("turn on the fan and the lamp as well") == ["turn on the fan and the lamp as well"]
 
 
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
@@ -19,6 +32,11 @@ def test_several_requests_in_one_sentence_are_split_per_action() -> None:
         "start the vacuum",
     ]
     assert split_clauses("switch off the TV and open the blinds") == ["switch off the TV", "open the blinds"]
+    assert split_clauses("turn on the lights, roll out the awning and play some music") == [
+        "turn on the lights",
+        "roll out the awning",
+        "play some music",
+    ]
     assert split_clauses("the hall light off and then run the good night script") == [
         "the hall light off",
         "run the good night script",
@@ -175,7 +193,6 @@ def test_more_clause_breaks_when_each_part_says_what_to_do() -> None:
         "the kids are asleep, turn off the kids room ceiling light",  # a statement asks for nothing
         "it's boiling in the bedroom, set the aircon to cool",
         "turn off the kitchen, hall, and landing lights",  # "landing lights" alone says nothing to do
-        "turn the hall light on and the landing light too",
         "turn off the light on the landing and the fan",
         "the record player, switch it off, nobody's listening",
         "turn the lights out, please",
@@ -253,3 +270,18 @@ def test_a_spoken_list_of_whole_names_is_one_request_per_device(flat_catalog: Ca
         "switch off the sofa lamp",
     ]
     assert split_named_pair("turn on the light in the kitchen", flat_catalog) == ["turn on the light in the kitchen"]
+
+
+def test_a_trailing_reason_is_left_out_of_the_request(flat_catalog: Catalog) -> None:
+    assert without_reason("hot water up to 60 please, we've got guests tonight", flat_catalog) == (
+        "hot water up to 60 please"
+    )
+    assert without_reason("switch off the radio, as it's driving me mad", flat_catalog) == "switch off the radio"
+    for kept in (
+        "set the heating, I'm cold",  # says which way
+        "turn on the light, I'm in the office",  # says where
+        "do something, we're bored",  # nothing to do without it
+        "turn off the lamp, it's the desk lamp",  # names the device
+        "turn off the lamp and the fan",
+    ):
+        assert without_reason(kept, flat_catalog) == kept
