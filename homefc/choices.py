@@ -106,6 +106,14 @@ def said_choices(said: str, functions: Sequence[Function], names: Mapping[str, S
             found.pins[fn.key] = {arg.name: top[0]}
             whole = " ".join(_words(top[0], every=True))
             setting = whole not in NOT_A_CHOICE and fn.tool.split(".")[0] not in NOT_EXACT_DOMAINS
-            if setting and f" {whole} " in f" {rest} ":
+            if setting and (f" {whole} " in f" {rest} " or _part_said(top[0], " ".join(said_words))):
                 found.exact.add(fn.key)
     return found
+
+
+def _part_said(value: str, said: str) -> bool:
+    """Whether the words say two or more of the value's words in a row from one end, one of them its own
+    ("radio 2" of "BBC Radio 2", "eco 50" of "Eco 50 programme"): the value as people say it."""
+    words = _words(value, every=True)
+    parts = [words[i:] for i in range(1, len(words) - 1)] + [words[:i] for i in range(2, len(words))]
+    return any(f" {' '.join(p)} " in f" {said} " for p in parts if any(w.isdigit() or len(w) >= MIN_STEM for w in p))

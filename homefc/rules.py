@@ -31,9 +31,14 @@ from homefc.retrieval import Candidate
 from homefc.values import (
     BRIGHTNESS_LEVEL_ARGS,
     BRIGHTNESS_STEP_ARG,
+    DEGREES,
+    cover_position,
     no_brightness_level,
     no_brightness_step,
+    temperature_setpoint,
+    temperature_step,
     value_pins,
+    volume_level,
 )
 
 AREA_LIGHTS_WORDS = frozenset(
@@ -316,6 +321,62 @@ def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) ->
     return found
 
 
+def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """The candidates plus the setter, for each entity among them, of a value the words fix: "turn the heating up a
+    degree" retrieved the radiators' on, off and mode services but no setpoint, so the model could only read."""
+    tools: list[str] = []
+    degrees = temperature_step(text) is not None or (
+        temperature_setpoint(text) is not None and re.search(rf"\d\s*{DEGREES}", text.lower())
+    )
+    if degrees:
+        tools += ["climate.set_temperature", "water_heater.set_temperature"]
+    if cover_position(text) is not None:
+        tools.append("cover.set_cover_position")
+    if volume_level(text) is not None:
+        tools.append("media_player.volume_set")
+    keys = {c.function.key for c in candidates}
+    added: list[Candidate] = []
+    for cand in candidates if tools else []:
+        for tool in tools:
+            fn = catalog.get(tool, cand.function.entity_id) if cand.function.entity_id else None
+            if fn is not None and fn.key not in keys:
+                keys.add(fn.key)
+                added.append(Candidate(fn, cand.score - 2e-3, cand.semantic))
+    return [*candidates, *added]
+
+
+def with_twins(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """The candidates plus, for "the second roof blind" where retrieval offered "Roof blind" alone, the same
+    services of its numbered twin "Roof blind 2" (numbered_twins then picks between them)."""
+    found = ORDINAL.search(text.lower())
+    home = catalog.home
+    if found is None or home is None:
+        return list(candidates)
+    words = plain(text)
+    keys = {c.function.key for c in candidates}
+    added: list[Candidate] = []
+    for cand in candidates:
+        entity = home.entity(cand.function.entity_id) if cand.function.entity_id else None
+        said = [b for n in ([entity.name, *entity.aliases] if entity else []) if (b := plain(n))]
+        said = [b for b in said if re.search(rf"\b{re.escape(found.group(1))}\s+{re.escape(b)}\b", words)]
+        twins = [e for e in home.entities for b in said if f"{b} {ORDINALS[found.group(1)]}" in _names(e)]
+        for twin in twins:
+            fn = catalog.get(cand.function.tool, twin.id)
+            if fn is not None and fn.key not in keys:
+                keys.add(fn.key)
+                added.append(Candidate(fn, cand.score - 1e-3, cand.semantic))
+    return [*candidates, *added]
+
+
+def _numbered(names: Sequence[str], base: Sequence[str]) -> bool:
+    """Whether one of the names is one of the base names and a number ("roof blind 2" of "roof blind")."""
+    return any(n.startswith(b + " ") and n[len(b) + 1 :].isdigit() for n in names for b in base)
+
+
+def _names(entity: Entity) -> set[str]:
+    return {plain(n) for n in [entity.name, *entity.aliases]}
+
+
 def narrow(
     text: str,
     candidates: Sequence[Candidate],
@@ -324,12 +385,16 @@ def narrow(
 ) -> tuple[list[Candidate], dict[str, dict[str, Any]]]:
     """The candidates left once the words have ruled some out, and the values they pin (the run time's and the
     training data's one path from retrieval to prompt and grammar)."""
+    candidates = with_twins(text, with_setters(text, candidates, catalog), catalog)
     candidates = unasked_toggles(text, candidates, catalog)
     functions = [c.function for c in candidates]
     said = names_said(text, functions, catalog)
     twins = numbered_twins(text, functions, catalog, said)
     # A name said but ruled out by an ordinal before it ("the second roof blind") names no sibling away.
-    ruled_out = twins | unnamed_siblings(text, functions, catalog, said._replace(named=said.named - twins))
+    # …and the twin it picks counts as named ("close the second roof blind, the sun's in my eyes").
+    picked = {e for e in said.names if e not in twins and any(_numbered(said.names[e], said.names[t]) for t in twins)}
+    named = said.named - twins | (picked if twins & said.named else set())
+    ruled_out = twins | unnamed_siblings(text, functions, catalog, said._replace(named=named))
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     if ruled_out:
         # The later rules read the words with only the kept entities' names blanked.

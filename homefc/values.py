@@ -208,6 +208,35 @@ def added_item(text: str) -> str | None:
     return found.group("item")
 
 
+VALUE_ARG = "value"
+DURATION = re.compile(
+    r"\b(?:to|for|at)\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h)\b", re.I
+)
+SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "min": 60, "mins": 60, "minute": 60}
+SECONDS |= {"minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600}
+
+
+def duration_values(text: str, functions: Sequence[Function], catalog: Catalog) -> dict[str, dict[str, Any]]:
+    """A duration said in one unit for a number kept in another ("gate timer to 2 minutes" is 120 for a delay in
+    seconds): the value in the entity's unit, by function key. The small model copies the digits as said."""
+    found = DURATION.search(text)
+    home = catalog.home
+    if found is None or home is None:
+        return {}
+    said = float(found.group("n")) * SECONDS[found.group("unit").lower()]
+    pins: dict[str, dict[str, Any]] = {}
+    for fn in functions:
+        entity = home.entity(fn.entity_id) if fn.entity_id and fn.tool == "number.set_value" else None
+        unit = str(entity.attributes.get("unit_of_measurement", "")).lower() if entity is not None else ""
+        arg = fn.arg(VALUE_ARG)
+        if unit in SECONDS and arg is not None:
+            value = said / SECONDS[unit]
+            value = int(value) if value.is_integer() else round(value, 2)
+            if _within(arg, value):
+                pins[fn.key] = {VALUE_ARG: value}
+    return pins
+
+
 def value_pins(
     text: str,
     functions: Sequence[Function],
@@ -228,6 +257,7 @@ def value_pins(
     named: list[tuple[str, Any]] = [(POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))]
     named += [(VOLUME_ARG, volume_level(text)), (BRIGHTNESS_ARG, brightness_level(text)), (KELVIN_ARG, kelvin(text))]
     named.append((COLOR_ARG, color_name(text, functions, catalog)))
+    pins.update(duration_values(text, functions, catalog))
     item = added_item(text)
     for fn in functions:
         arg = fn.arg(ITEM_ARG) if item is not None and fn.entity_id and fn.tool.endswith(".add_item") else None

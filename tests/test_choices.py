@@ -61,6 +61,13 @@ def test_an_opener_says_no_option(flat_catalog: Catalog) -> None:
     assert _said(flat_catalog, "dishwasher on quick 45", programme) == (pinned, {programme}, set())
 
 
+def test_a_value_said_as_people_shorten_it_is_the_request(flat_catalog: Catalog) -> None:
+    programme = "select.select_option:select.dishwasher_program"
+    pinned = {programme: {"option": "Auto 45-65"}}
+    assert _said(flat_catalog, "dishwasher on auto 45 please", programme) == (pinned, {programme}, set())
+    assert _said(flat_catalog, "dishwasher on auto", programme) == (pinned, set(), set())  # one word: the model decides
+
+
 def test_modes_and_presets(flat_catalog: Catalog) -> None:
     fan = "fan.set_preset_mode:fan.bedroom"
     assert _said(flat_catalog, "bedroom fan on night mode", fan) == ({fan: {"preset_mode": "night"}}, {fan}, set())

@@ -33,6 +33,8 @@ from homefc.rules import (
     numbered_twins,
     unnamed_siblings,
     unsaid_amounts,
+    with_setters,
+    with_twins,
 )
 from homefc.values import (
     added_item,
@@ -40,6 +42,7 @@ from homefc.values import (
     brightness_step,
     color_name,
     cover_position,
+    duration_values,
     kelvin,
     no_brightness_step,
     temperature_pins,
@@ -715,3 +718,46 @@ def test_an_item_added_to_a_list_is_written_as_said(flat_catalog: Catalog) -> No
     # A verb inside makes it more than six words of item: no pin.
     assert added_item("add eggs and turn on the light to the list") is None
     assert value_pins("what is on the shopping list", functions, flat_catalog) == {}
+
+
+def test_a_duration_is_written_in_the_numbers_own_unit(domains: dict[str, DomainSpec]) -> None:
+    seconds = {"min": 0, "max": 300, "step": 10, "unit_of_measurement": "s"}
+    minutes = {"max": 60, "unit_of_measurement": "min"}
+    entities = [
+        {"id": "number.gate_delay", "name": "Gate timer", "state": "60", "attributes": seconds},
+        {"id": "number.fan_run_on", "name": "Fan run-on", "state": "5", "attributes": minutes},
+        {"id": "number.desk_height", "name": "Desk height", "state": "70", "attributes": {"unit_of_measurement": "cm"}},
+    ]
+    catalog = build_catalog(home_from_data({"entities": entities}), domains)
+    fns = [f for f in catalog.functions if f.tool == "number.set_value"]
+    gate, fan = "number.set_value:number.gate_delay", "number.set_value:number.fan_run_on"
+    assert duration_values(digits("gate timer to two minutes"), fns, catalog) == {
+        gate: {"value": 120},
+        fan: {"value": 2},
+    }
+    assert duration_values("fan run-on to 90 seconds", fns, catalog) == {gate: {"value": 90}, fan: {"value": 1.5}}
+    assert duration_values("gate timer to 10 minutes", fns, catalog) == {fan: {"value": 10}}  # 600 s is over the max
+    assert duration_values("desk to 100", fns, catalog) == {}
+
+
+def test_a_value_said_brings_the_setter_of_each_device_offered(flat_catalog: Catalog) -> None:
+    offered = [Candidate(f, 0.5, 0.5) for f in flat_catalog.for_entity("climate.office") if f.tool.endswith("turn_on")]
+    keys = [c.function.key for c in with_setters(digits("turn the heating up a degree"), offered, flat_catalog)]
+    assert keys == ["climate.turn_on:climate.office", "climate.set_temperature:climate.office"]
+    assert with_setters("turn the heating on", offered, flat_catalog) == offered
+
+
+def test_an_ordinal_brings_the_numbered_twin_retrieval_missed(domains: dict[str, DomainSpec]) -> None:
+    entities = [
+        {"id": "cover.roof_blind", "name": "Roof blind", "state": "open"},
+        {"id": "cover.roof_blind_2", "name": "Roof blind 2", "state": "open"},
+        {"id": "light.alfie", "name": "Alfie's ceiling light", "state": "off"},
+    ]
+    catalog = build_catalog(home_from_data({"entities": entities}), domains)
+    offered = [Candidate(f, 0.5, 0.5) for f in catalog.functions if f.tool in ("cover.close_cover", "light.turn_on")]
+    offered = [c for c in offered if c.function.entity_id != "cover.roof_blind_2"]
+    text = "close the second roof blind, the sun's in my eyes"
+    assert [c.function.key for c in with_twins(text, offered, catalog)][-1] == "cover.close_cover:cover.roof_blind_2"
+    kept, _ = narrow(text, offered, catalog)
+    assert [c.function.key for c in kept] == ["cover.close_cover:cover.roof_blind_2"]
+    assert with_twins("close the roof blind", offered, catalog) == offered
