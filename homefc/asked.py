@@ -69,6 +69,7 @@ NEEDS_WORDS = {
     "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
     "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
     "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
+    "media_player.turn_off": re.compile(r"\b(?:off|stop|kill|shut|standby|power|sleep|bed)\b"),
     "media_player.media_play": re.compile(r"\b(?:play|playing|resume|continue|unpause|start|back on)\b"),
     "media_player.media_next_track": re.compile(r"\b(?:next|skip|forward)\b"),
     "media_player.media_previous_track": re.compile(
@@ -85,7 +86,8 @@ NEEDS_WORDS = {
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
-armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on;
+armed or set off; "lock the door" never opens or unlocks a lock; "turn up the radio" is not turning it on, nor
+"turn the TV down" off;
 "turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
 switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren;
 "hot water up to 60" leaves the water heater's away mode alone."""

@@ -17,7 +17,7 @@ from homefc.grammar import build_grammar, marker_expr
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
-from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device
+from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device, speakers_own
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import owner_pronouns
 from homefc.retrieval import Candidate, Retriever
@@ -31,7 +31,15 @@ from homefc.rules import (
     named_devices,
     narrow,
 )
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair, without_reason
+from homefc.splits import (
+    split_areas,
+    split_both,
+    split_clauses,
+    split_items,
+    split_list,
+    split_named_pair,
+    without_reason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +210,7 @@ class Assistant:
         clauses = [clean]
         if self.split:
             items = [item for c in split_clauses(clean) for item in split_list(c)]
+            items = [part for item in items for part in split_areas(item, self.catalog)]
             pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
             clauses = [part for twin in twins for part in split_items(twin, self.catalog)]
@@ -266,6 +275,7 @@ class Assistant:
         pins: dict[str, dict[str, Any]] = {}
         if self.rules:
             result.candidates, pins = narrow(clean, result.candidates, self.catalog, states)
+            result.candidates = speakers_own(clean, result.candidates, self.catalog, context_area)
         functions = [c.function for c in result.candidates]
         grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins, marker=self._marker_gbnf)
         t2 = time.perf_counter()

@@ -13,8 +13,9 @@ from typing import Any
 from homefc.asked import ACTS, OFF_SAID, ON_SAID, READ_SAID, names_said
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
-from homefc.references import find_area, plain
-from homefc.rules import FILLER, named_devices, said_or_here_area
+from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.retrieval import Candidate
+from homefc.rules import FILLER, is_kind, named_devices, said_or_here_area
 
 SEVERAL = re.compile(
     r"\b(?:and|plus|also|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
@@ -185,3 +186,26 @@ def named_acted(text: str, functions: Sequence[Function], catalog: Catalog) -> s
     ):
         return set()
     return named
+
+
+def speakers_own(
+    text: str, candidates: Sequence[Candidate], catalog: Catalog, context_area: str | None
+) -> list[Candidate]:
+    """The candidates without the other rooms' devices of a kind the words say once ("close the blind") where the
+    speaker's room has exactly one of them and the words name no room and no device (docs/conventions.md: "the
+    light" is the one in the speaker's area)."""
+    home = catalog.home
+    said = plain(text)
+    if home is None or context_area is None or find_area(catalog, said) is not None or not single_device(text, catalog):
+        return list(candidates)
+    if names_said(text, [c.function for c in candidates], catalog).named:
+        return list(candidates)
+    kinds = [w for w in said.split() if w in KIND_DOMAINS]
+    if len(kinds) != 1:
+        return list(candidates)
+    entities = {c.function.entity_id for c in candidates if c.function.entity_id}
+    of_kind = {e for e in entities if (entity := home.entity(e)) is not None and is_kind(entity, kinds[0])}
+    own = {e for e in of_kind if (entity := home.entity(e)) is not None and entity.area == context_area}
+    if len(own) != 1:
+        return list(candidates)
+    return [c for c in candidates if c.function.entity_id not in of_kind - own]

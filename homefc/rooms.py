@@ -94,7 +94,7 @@ device."""
 _APPLIANCE = re.compile(
     r"\b(?:the|my|our|a)\s+(?P<noun>" + "|".join(re.escape(w) for kind in APPLIANCES for w in kind) + r")"
     r"(?=$|[,.!?]|\s+(?:on\b|off\b|for\b|please\b|now\b|and\b|then\b|going\b|done\b|finished\b|running\b"
-    r"|yet\b|again\b|at\b|to\b|from\b|is\b|cycle\b|program\b|programme\b))"
+    r"|yet\b|again\b|at\b|to\b|from\b|is\b|in\b|up\b|down\b|a\b|cycle\b|program\b|programme\b))"
 )
 
 

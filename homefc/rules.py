@@ -32,6 +32,7 @@ from homefc.values import (
     BRIGHTNESS_LEVEL_ARGS,
     BRIGHTNESS_STEP_ARG,
     DEGREES,
+    TEMPERATURE_ARG,
     cover_position,
     no_brightness_level,
     no_brightness_step,
@@ -409,6 +410,10 @@ def narrow(
     unsaid |= unasked_reads(text, functions, catalog, pins, said)
     unsaid |= switching_direction(text, functions, catalog, pins, said)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
+    stepped = {c.function.key for c in kept if TEMPERATURE_ARG in pins.get(c.function.key, {})}
+    if stepped and temperature_step(text) is not None and not SEVERAL_SAID.search(said.rest):
+        # "bump the heating up a degree" moves a setpoint: not the chest freezer "freezing" brought, unless named.
+        kept = [c for c in kept if c.function.key in stepped or c.function.entity_id in said.named]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}

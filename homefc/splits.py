@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from homefc.catalog import Catalog
-from homefc.references import find_area, has_action, plain
+from homefc.references import KIND_DOMAINS, find_area, has_action, plain
+from homefc.rules import AREA_LIGHTS_WORDS
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
@@ -46,7 +48,15 @@ BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
 
 def split_clauses(text: str) -> list[str]:
     """Several requests in one sentence, one per action ("close the blind, then play the radio"); [text] unless
-    every part says what to do and none points back at another ("turn on the lamp and then dim it" stays whole)."""
+    every part says what to do and none points back at another ("turn on the lamp and then dim it" stays whole).
+    A trailing reason ("…, there's a frost tonight") goes with each part."""
+    found = trailing_reason(text)
+    reason = found.group(0) if found is not None else ""
+    parts = _split_clauses(text[: found.start()] if found is not None else text)
+    return [f"{p}{reason}" for p in parts] if len(parts) > 1 else [text]
+
+
+def _split_clauses(text: str) -> list[str]:
     parts, breaks, start = [], [], 0
     for found in CLAUSE_BREAK.finditer(text):
         parts.append(text[start : found.start()].strip(" ,.;"))
@@ -177,24 +187,50 @@ def split_both(text: str, catalog: Catalog) -> list[str]:
 
 
 def _plural_twins(text: str, catalog: Catalog) -> list[str]:
-    """ "kitchen blinds down" where the home has "Kitchen blind" and "Kitchen blind 2" (and no "kitchen blinds"):
-    one request per twin; [text] otherwise."""
-    for base, plural in catalog.memo("plural_twins", _twin_plurals):
+    """ "kitchen blinds down" where the home has "Kitchen blind" and "Kitchen blind 2", "the bedside lamps" where
+    it has "Derek's bedside lamp" and "Maggie's bedside lamp" (one room, no device called the plural): one request
+    per device; [text] otherwise."""
+    for names, plural in catalog.memo("plural_twins", _twin_plurals):
         found = plural.search(text)
         if found is not None:
             head, tail = text[: found.start()], text[found.end() :]
-            return [f"{head}{base}{tail}".strip(), f"{head}{base} 2{tail}".strip()]
+            return [f"{head}{name}{tail}".strip() for name in names]
     return [text]
 
 
-def _twin_plurals(catalog: Catalog) -> list[tuple[str, re.Pattern[str]]]:
-    """Names with a twin "<name> 2" and no entity called by their plural, each with a pattern for its plural."""
+SIDE = re.compile(r"left|right|\d+")
+
+
+def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
+    """Phrases of two or more words ending in a device noun that two to four devices of one domain and one room share
+    in a name ("bedside lamp", "kitchen blind"), with no device called by their plural: each device's name, and a
+    pattern for the plural. Longest phrases first."""
+    home = catalog.home
+    shared: dict[str, dict[str, str]] = {}
+    for entity in home.entities if home else []:
+        for name in [entity.name, *entity.aliases]:
+            words = plain(name).split()
+            # The phrase ends the name, or only a side or number follows ("lounge lamp left"; "dressing room light
+            # level" is no light).
+            ends = [end for end in range(2, len(words) + 1) if all(SIDE.fullmatch(w) for w in words[end:])]
+            spans = [(start, end) for end in ends for start in range(end - 1)]
+            for start, end in spans:
+                if words[end - 1] in KIND_DOMAINS:
+                    shared.setdefault(" ".join(words[start:end]), {}).setdefault(entity.id, plain(entity.name))
     names = catalog.memo("entity_names", _entity_names)
-    bases = sorted((n for n in names if f"{n} 2" in names and f"{n}s" not in names), key=len, reverse=True)
-    return [
-        (b, re.compile(r"\b" + r"\s+".join(map(re.escape, b.split())) + r"s\b(?!\s+(?:1|2|one|two)\b)", re.I))
-        for b in bases
-    ]
+    out = []
+    for phrase, found in sorted(shared.items(), key=lambda p: -len(p[0])):
+        entities = [e for e in (home.entity(i) for i in found) if e is not None] if home else []
+        if not 2 <= len(entities) <= 4 or f"{phrase}s" in names or (phrase in names and len(entities) > 2):
+            continue
+        if len({e.domain for e in entities}) > 1 or len({e.area for e in entities}) > 1:
+            continue
+        words = phrase.split()
+        if find_area(catalog, " ".join(words[:-1])) is not None and len(words) == 2 and words[-1] == "light":
+            continue  # "kitchen lights": every light of the room (rules.area_lights)
+        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"s\b(?!\s+(?:1|2|one|two)\b)"
+        out.append((list(found.values()), re.compile(pattern, re.I)))
+    return out
 
 
 def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str]:
@@ -253,6 +289,7 @@ def _entity_names(catalog: Catalog) -> frozenset[str]:
     return frozenset(plain(n) for e in (home.entities if home else []) for n in [e.name, *e.aliases])
 
 
+STEP_END = re.compile(r"\b(?:up|down) (?:by )?\d+(?:[.,]\d+)? ?(?:degrees?|%|percent)$")
 VALUE_END = re.compile(r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$")
 SAYS_WHAT = re.compile(
     r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)|"
@@ -262,13 +299,15 @@ SAYS_WHAT = re.compile(
 "the fan on at half speed"."""
 
 
+POLITE_END = re.compile(r"(?:,?\s+(?:please|pls|thanks|thank you|cheers|now|mate|love|dear))+$")
+"""Words after the request that say nothing of it ("… off please")."""
 QUESTION_WORDS = frozenset({"what", "whats", "is", "are", "how", "which"})
 
 
 def _says_what(part: str) -> bool:
     """A verb, a question, or a bare state or value ("the dining room radiator off"); more than the bare word
     itself. A statement ("the kids are asleep") asks nothing."""
-    said = plain(part)
+    said = POLITE_END.sub("", plain(part))
     words = said.replace("'s", "").split()
     statement = (
         not part.rstrip().endswith("?")
@@ -276,17 +315,46 @@ def _says_what(part: str) -> bool:
         and words[0] not in QUESTION_WORDS
         and not has_action(" ".join(w for w in words if w not in QUESTION_WORDS))
     )
-    if len(words) > 1 and SAYS_WHAT.search(said):
+    if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said)):
         return True
     return has_action(part) and not statement
 
 
+def split_areas(text: str, catalog: Catalog) -> list[str]:
+    """One request per area for the lights of several areas named together ("kitchen and hall lights off", "turn
+    off the lights in the kitchen and the hall" → "turn off the lights in the kitchen", …); [text] unless the words
+    are an area-wide light request's and the areas are joined by "and" alone."""
+    home = catalog.home
+    said = plain(text)
+    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or " and " not in said:
+        return [text]
+    spans = [
+        (m.start(), m.end(), area.id)
+        for area in home.areas
+        for name in {plain(n) for n in [area.name, *area.aliases]} - {""}
+        for m in re.finditer(rf"\b{re.escape(name)}\b", said)
+    ]
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest names first, no overlaps
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    chosen.sort()
+    if len(chosen) < 2 or len({c[2] for c in chosen}) != len(chosen):
+        return [text]
+    first, last = chosen[0][0], chosen[-1][1]
+    joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
+    outside = set((said[:first] + " " + said[last:]).split())
+    if any(not j or not set(j) <= {"and", "the"} for j in joins) or not outside <= AREA_LIGHTS_WORDS | {"both"}:
+        return [text]
+    return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+
+
 REASON = re.compile(
-    r",\s*(?:(?:as|because|cos|since|so)\s+)?(?P<reason>(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
-    r"|was|were|has|have|had|will|need|needs|want|wants|can't|cannot)\b)[^,]*)[.!]*$",
+    r",\s*(?:(?:as|because|cos|since|so)\s+)?(?P<reason>(?:(?:the|my|our)\s+)?[\w]+(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
+    r"|was|were|has|have|had|will|need|needs|want|wants|can't|cannot|got)\b)[^,]*)[.!]*$",
     re.I,
 )
-"""A trailing reason: "…, we've all got baths tonight", "…, as it's driving me mad"."""
+"""A trailing statement: "…, we've all got baths tonight", "…, as it's driving me mad", "…, Joan's asleep"."""
 FELT = re.compile(
     r"\b(?:cold|hot|warm|cool|freezing|boiling|chilly|baking|roasting|dark|bright|gloomy|glare|loud|quiet|noisy"
     r"|stuffy|humid|dry|damp|steamy|smelly)\b",
@@ -295,17 +363,49 @@ FELT = re.compile(
 """A reason that says which way to go ("set the heating, I'm cold"): the request needs it."""
 
 
+def trailing_reason(text: str) -> re.Match[str] | None:
+    """The trailing statement that gives a reason, not a request: no verb of a request, no kind of device."""
+    found = REASON.search(text)
+    if found is None:
+        return None
+    reason = plain(found.group("reason"))
+    if re.search(rf"\b{VERBS}\b", reason) or set(reason.replace("'s", " ").split()) & set(KIND_DOMAINS):
+        return None
+    return found
+
+
 def without_reason(text: str, catalog: Catalog) -> str:
     """The request without a trailing reason, which the small model reads as more to do ("hot water to 60, we're
     all having baths" also ran the extractor); kept where the reason names a room or device ("…, I'm in the study"),
-    says which way to go ("…, I'm cold"), or the words before it do not say what to do."""
-    found = REASON.search(text)
+    says which way to go where the words before do not ("set the heating, I'm cold"), or those words do not say what
+    to do."""
+    text = _without_leading_reason(text, catalog)
+    found = trailing_reason(text)
     if found is None:
         return text
     before, reason = text[: found.start()], found.group("reason")
-    if not _says_what(before) or FELT.search(reason) or names_a_device(catalog, reason):
+    # "I'm cold" says which way only where the words before it do not ("set the heating, I'm cold").
+    felt = FELT.search(reason) and not SAYS_WHAT.search(plain(before))
+    if not _says_what(before) or felt or names_a_device(catalog, reason):
         return text
     return text if find_area(catalog, plain(reason)) is not None else before
+
+
+LEADING_REASON = re.compile(r"^(?P<reason>[^,]+),\s*(?:(?:so|and)\s+)?(?P<rest>.+)$", re.I)
+
+
+def _without_leading_reason(text: str, catalog: Catalog) -> str:
+    """ "I'm going to sleep, turn off the lights in here" → "turn off the lights in here": a statement before the
+    request that names no room, device or feeling, when the rest says what to do and points back at nothing."""
+    found = LEADING_REASON.match(text.strip())
+    if found is None or not STATEMENT.match(found.group("reason").strip()):
+        return text
+    reason, rest = plain(found.group("reason")), found.group("rest")
+    if re.search(rf"\b{VERBS}\b", reason) or FELT.search(reason) or set(reason.split()) & set(KIND_DOMAINS):
+        return text
+    if not _says_what(rest) or BACK_REFERENCE.search(rest):  # "we're out of halloumi, add it to the list"
+        return text
+    return text if names_a_device(catalog, reason) or find_area(catalog, reason) is not None else rest
 
 
 def names_a_device(catalog: Catalog, text: str) -> bool:

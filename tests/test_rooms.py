@@ -80,6 +80,7 @@ def test_a_missing_device_gets_an_answer_and_no_call(tuned: Assistant) -> None:
         ("add kettle descaler to the shopping list", None),
         ("turn on the light over the oven", None),  # a light, left to the model
         ("turn off the kettle plug", None),  # another noun after it
+        ("make the oven in the kitchen a bit warmer", "oven"),
     ],
 )
 def test_an_appliance_the_home_does_not_have(flat_catalog: Catalog, text: str, appliance: str | None) -> None:

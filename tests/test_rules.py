@@ -384,14 +384,34 @@ def test_services_with_consequences_need_their_own_words(flat_catalog: Catalog, 
         (
             "stick netflix on the telly",
             "media_player.living_room_tv",
-            {"media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track"},
+            {
+                "media_player.turn_off",
+                "media_player.media_play",
+                "media_player.media_next_track",
+                "media_player.media_previous_track",
+            },
         ),
         (
             "skip this song on the telly",
             "media_player.living_room_tv",
-            {"media_player.media_play", "media_player.media_previous_track"},
+            {"media_player.turn_off", "media_player.media_play", "media_player.media_previous_track"},
         ),
         ("crank the hot water up to 60", "water_heater.boiler", {"water_heater.set_away_mode"}),
+        (
+            "turn the telly down",
+            "media_player.living_room_tv",
+            {
+                "media_player.turn_off",
+                "media_player.media_play",
+                "media_player.media_next_track",
+                "media_player.media_previous_track",
+            },
+        ),
+        (
+            "switch the telly off",
+            "media_player.living_room_tv",
+            {"media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track"},
+        ),
         ("hot water on holiday mode, we're away till sunday", "water_heater.boiler", set()),
     ],
 )
@@ -403,7 +423,7 @@ def test_services_that_need_words_of_their_own(
     watched = {
         "vacuum.return_to_base", "climate.turn_off", "climate.turn_on", "valve.close_valve", "valve.stop_valve",
         "media_player.media_play", "media_player.media_next_track", "media_player.media_previous_track",
-        "water_heater.set_away_mode",
+        "water_heater.set_away_mode", "media_player.turn_off",
     }  # fmt: skip
     assert ruled & watched == ruled_out
 
@@ -761,3 +781,14 @@ def test_an_ordinal_brings_the_numbered_twin_retrieval_missed(domains: dict[str,
     kept, _ = narrow(text, offered, catalog)
     assert [c.function.key for c in kept] == ["cover.close_cover:cover.roof_blind_2"]
     assert with_twins("close the roof blind", offered, catalog) == offered
+
+
+def test_a_temperature_step_leaves_only_setpoints_and_devices_named(flat_catalog: Catalog) -> None:
+    offered = [
+        Candidate(f, 0.5, 0.5)
+        for f in flat_catalog.functions
+        if f.key in ("switch.turn_on:switch.coffee_machine", "climate.set_temperature:climate.office")
+    ]
+    kept, pins = narrow(digits("brr it's freezing in here, bump the heating up a degree"), offered, flat_catalog)
+    assert [c.function.key for c in kept] == ["climate.set_temperature:climate.office"]
+    assert pins["climate.set_temperature:climate.office"]["temperature"] is not None

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
 from homefc.rooms import clause_areas
-from homefc.splits import split_both, split_clauses, split_items, split_list, split_named_pair, without_reason
+from homefc.splits import (
+    split_areas,
+    split_both,
+    split_clauses,
+    split_items,
+    split_list,
+    split_named_pair,
+    without_reason,
+)
 
 
 def test_a_device_added_with_as_well_takes_the_state_before_it() -> None:
@@ -285,3 +294,69 @@ def test_a_trailing_reason_is_left_out_of_the_request(flat_catalog: Catalog) -> 
         "turn off the lamp and the fan",
     ):
         assert without_reason(kept, flat_catalog) == kept
+
+
+def test_lights_of_several_areas_are_one_request_per_area(flat_catalog: Catalog) -> None:
+    assert split_areas("Kitchen and hall lights off please", flat_catalog) == [
+        "kitchen lights off please",
+        "hall lights off please",
+    ]
+    assert split_areas("turn off all the lights in the kitchen, the hall and the lounge", flat_catalog) == [
+        "turn off all the lights in the kitchen",
+        "turn off all the lights in the hall",
+        "turn off all the lights in the lounge",
+    ]
+    for whole in (
+        "the living room and kitchen ceiling lights off",  # a narrower noun they share
+        "turn off the kitchen lights and the hall lamp",
+        "kitchen lights off",
+        "turn off the kitchen and hall lights and the radio",
+    ):
+        assert split_areas(whole, flat_catalog) == [whole]
+
+
+def test_the_shipped_model_turns_off_every_light_of_both_areas(tuned: Assistant) -> None:
+    result = tuned.ask("turn off the lights in the kitchen and the hall")
+    kitchen_and_hall = [
+        e.id for e in tuned.catalog.home.entities if e.domain == "light" and e.area in ("kitchen", "hall")
+    ]
+    assert sorted(c.arguments["entity_id"] for c in result.calls) == sorted(kitchen_and_hall)
+    assert {c.name for c in result.calls} == {"light.turn_off"}
+
+
+def test_a_plural_of_a_phrase_devices_of_one_room_share_is_each_of_them(domains: dict[str, DomainSpec]) -> None:
+    lamps = [
+        {"id": "light.dereks_lamp", "name": "Derek's bedside lamp", "area": "bedroom"},
+        {"id": "light.maggies_lamp", "name": "Maggie's bedside lamp", "area": "bedroom"},
+        {"id": "light.lounge_left", "name": "Lounge lamp left", "area": "lounge"},
+        {"id": "light.lounge_right", "name": "Lounge lamp right", "area": "lounge"},
+        {"id": "light.lounge_ceiling", "name": "Lounge ceiling light", "area": "lounge"},
+    ]
+    areas = [{"id": "bedroom", "name": "Bedroom"}, {"id": "lounge", "name": "Lounge"}]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": lamps}), domains)
+    assert split_both("switch off the bedside lamps please", catalog) == [
+        "switch off the derek's bedside lamp please",
+        "switch off the maggie's bedside lamp please",
+    ]
+    assert split_both("lounge lamps on", catalog) == ["lounge lamp left on", "lounge lamp right on"]
+    guest = {"id": "light.guest_lamp", "name": "Guest bedside lamp", "area": "guest_room"}
+    areas.append({"id": "guest_room", "name": "Guest room"})
+    spread = build_catalog(home_from_data({"areas": areas, "entities": [*lamps, guest]}), domains)
+    assert split_both("switch off the bedside lamps", spread) == ["switch off the bedside lamps"]  # two rooms
+
+
+def test_a_leading_reason_is_left_out_unless_the_request_points_back_at_it(flat_catalog: Catalog) -> None:
+    assert without_reason("I'm going to sleep, turn off the lights in here", flat_catalog) == (
+        "turn off the lights in here"
+    )
+    for kept in (
+        "we're out of halloumi, add it to the shopping list",
+        "I'm in the office, turn the lights on",
+        "it's freezing, turn the heating on",
+    ):
+        assert without_reason(kept, flat_catalog) == kept
+    assert without_reason("annexe lights off please, Joan's fast asleep", flat_catalog) == "annexe lights off please"
+    assert split_clauses("pond pump off and the heater on, there's a frost tonight") == [
+        "pond pump off, there's a frost tonight",
+        "the heater on, there's a frost tonight",
+    ]
