@@ -18,6 +18,7 @@ from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
 from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device, speakers_own
+from homefc.plurals import split_areas, split_both
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.references import owner_pronouns
 from homefc.retrieval import Candidate, Retriever
@@ -32,8 +33,6 @@ from homefc.rules import (
     narrow,
 )
 from homefc.splits import (
-    split_areas,
-    split_both,
     split_clauses,
     split_items,
     split_list,

@@ -23,7 +23,7 @@ from homefc.asked import (
     unasked_toggles,
 )
 from homefc.catalog import ENTITY_ARG, Catalog, Function
-from homefc.choices import said_choices
+from homefc.choices import choice_arg, said_choices
 from homefc.home import Area, Entity
 from homefc.prompt import StateLike
 from homefc.references import KIND_DOMAINS, find_area, plain
@@ -324,7 +324,8 @@ def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) ->
 
 def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
     """The candidates plus the setter, for each entity among them, of a value the words fix: "turn the heating up a
-    degree" retrieved the radiators' on, off and mode services but no setpoint, so the model could only read."""
+    degree" retrieved the radiators' on, off and mode services but no setpoint, so the model could only read; "to
+    BBC Radio 6 Music" the speaker's play and stop services but not select_source."""
     tools: list[str] = []
     degrees = temperature_step(text) is not None or (
         temperature_setpoint(text) is not None and re.search(rf"\d\s*{DEGREES}", text.lower())
@@ -337,13 +338,24 @@ def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -
         tools.append("media_player.volume_set")
     keys = {c.function.key for c in candidates}
     added: list[Candidate] = []
-    for cand in candidates if tools else []:
-        for tool in tools:
-            fn = catalog.get(tool, cand.function.entity_id) if cand.function.entity_id else None
+    said = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    for cand in candidates:
+        entity_id = cand.function.entity_id
+        more = [catalog.get(tool, entity_id) for tool in tools] if entity_id else []
+        # A listed value said word for word ("to BBC Radio 6 Music") brings the service that takes it.
+        more += [fn for fn in (catalog.for_entity(entity_id) if entity_id else []) if _value_said(fn, said)]
+        for fn in more:
             if fn is not None and fn.key not in keys:
                 keys.add(fn.key)
                 added.append(Candidate(fn, cand.score - 2e-3, cand.semantic))
     return [*candidates, *added]
+
+
+def _value_said(fn: Function, said: str) -> bool:
+    """Whether the (padded, plain) words say one of the function's listed values whole, of two words or more."""
+    arg = choice_arg(fn)
+    values = arg.enum if arg is not None and arg.enum else []
+    return any(len(w) > 1 and f" {' '.join(w)} " in said for v in values if (w := re.findall(r"[a-z0-9]+", v.lower())))
 
 
 def with_twins(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:

@@ -1,4 +1,5 @@
-"""Where one sentence holds several requests: clauses, lists of devices, named pairs, "both" twins, list items.
+"""Where one sentence holds several requests: clauses, lists of devices, named pairs, list items; reasons that
+go with them (homefc.plurals splits plurals and "both").
 
 Pure text functions (over the catalog where names matter), used by `Assistant.ask` before retrieval so each part
 gets its own model pass.
@@ -8,11 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import pairwise
 
 from homefc.catalog import Catalog
 from homefc.references import KIND_DOMAINS, find_area, has_action, plain
-from homefc.rules import AREA_LIGHTS_WORDS
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
@@ -149,109 +148,9 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if not 2 <= len(items) <= 4 or not (prefix or tail):
         return [text]
-    if any(not _is_entity_name(catalog, i) for i in items):
+    if any(not is_entity_name(catalog, i) for i in items):
         return [text]
     return [f"{prefix}{item}{tail}".strip() + reason for item in items]
-
-
-BOTH = re.compile(
-    r"\bboth\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?P<name>[\w' ]+?)"
-    r"(?=\s+(?:on|off|up|down|open|closed?|to|at)\b|[\s.,!?]*$)",
-    re.I,
-)
-"""'both <name>': a pair of numbered twins ("both garden lights on")."""
-
-
-ONE_AND_TWO = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:1|one)\s*(?:and|&|\+)\s*(?:2|two)\b", re.I)
-"""'<name>s one and two': a numbered pair ("snug lamps one and two off")."""
-
-
-def split_both(text: str, catalog: Catalog) -> list[str]:
-    """ "Both <name> …" or "<name>s one and two …" where the home has "<name>" (or "<name> 1") and "<name> 2" (or
-    the name's singular and its twin) → one request per twin; [text] otherwise."""
-    if catalog.home is None:
-        return [text]
-    pair = ONE_AND_TWO.search(text)
-    if pair is not None:
-        return _numbered_pair(text, pair, catalog)
-    match = BOTH.search(text)
-    if match is None:
-        return _plural_twins(text, catalog)
-    name = plain(match.group("name"))
-    for base in (name, name.removesuffix("s")):
-        for one, two in ((base, f"{base} 2"), (f"left {base}", f"right {base}"), (f"{base} left", f"{base} right")):
-            if _is_entity_name(catalog, one) and _is_entity_name(catalog, two):
-                head, tail = text[: match.start()], text[match.end() :]
-                return [f"{head}{one}{tail}".strip(), f"{head}{two}{tail}".strip()]
-    return [text]
-
-
-def _plural_twins(text: str, catalog: Catalog) -> list[str]:
-    """ "kitchen blinds down" where the home has "Kitchen blind" and "Kitchen blind 2", "the bedside lamps" where
-    it has "Derek's bedside lamp" and "Maggie's bedside lamp" (one room, no device called the plural): one request
-    per device; [text] otherwise."""
-    for names, plural in catalog.memo("plural_twins", _twin_plurals):
-        found = plural.search(text)
-        if found is not None:
-            head, tail = text[: found.start()], text[found.end() :]
-            return [f"{head}{name}{tail}".strip() for name in names]
-    return [text]
-
-
-SIDE = re.compile(r"left|right|\d+")
-
-
-def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
-    """Phrases of two or more words ending in a device noun that two to four devices of one domain and one room share
-    in a name ("bedside lamp", "kitchen blind"), with no device called by their plural: each device's name, and a
-    pattern for the plural. Longest phrases first."""
-    home = catalog.home
-    shared: dict[str, dict[str, str]] = {}
-    for entity in home.entities if home else []:
-        for name in [entity.name, *entity.aliases]:
-            words = plain(name).split()
-            # The phrase ends the name, or only a side or number follows ("lounge lamp left"; "dressing room light
-            # level" is no light).
-            ends = [end for end in range(2, len(words) + 1) if all(SIDE.fullmatch(w) for w in words[end:])]
-            spans = [(start, end) for end in ends for start in range(end - 1)]
-            for start, end in spans:
-                if words[end - 1] in KIND_DOMAINS:
-                    shared.setdefault(" ".join(words[start:end]), {}).setdefault(entity.id, plain(entity.name))
-    names = catalog.memo("entity_names", _entity_names)
-    out = []
-    for phrase, found in sorted(shared.items(), key=lambda p: -len(p[0])):
-        entities = [e for e in (home.entity(i) for i in found) if e is not None] if home else []
-        if not 2 <= len(entities) <= 4 or f"{phrase}s" in names or (phrase in names and len(entities) > 2):
-            continue
-        if len({e.domain for e in entities}) > 1 or len({e.area for e in entities}) > 1:
-            continue
-        words = phrase.split()
-        if find_area(catalog, " ".join(words[:-1])) is not None and len(words) == 2 and words[-1] == "light":
-            continue  # "kitchen lights": every light of the room (rules.area_lights)
-        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"s\b(?!\s+(?:1|2|one|two)\b)"
-        out.append((list(found.values()), re.compile(pattern, re.I)))
-    return out
-
-
-def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str]:
-    """The two requests of "<name>s one and two": the name is the noun with up to four words before it, alone or
-    after the area the text names, whichever the home has as "<name>"/"<name> 1" and "<name> 2"."""
-    before = plain(text[: pair.start()]).split()
-    area = find_area(catalog, text)
-    rooms = [""] + ([f"{plain(n)} " for n in [area.name, *area.aliases]] if area is not None else [])
-    # "lamps one and two" of "Lamp 1"/"Lamp 2", and "path lights 1 and 2" of "Path lights"/"Path lights 2".
-    nouns = dict.fromkeys([pair.group("noun").lower(), pair.group(0).split()[0].lower()])
-    for size, noun in ((size, noun) for size in range(min(4, len(before)), -1, -1) for noun in nouns):
-        base = " ".join([*before[len(before) - size :], noun])
-        for room in rooms:
-            first = next((f for f in (f"{room}{base}", f"{room}{base} 1") if _is_entity_name(catalog, f)), None)
-            if first is not None and _is_entity_name(catalog, f"{room}{base} 2"):
-                head = text[: pair.start()].rstrip()
-                head = head[: len(head) - len(" ".join(before[len(before) - size :]))] if size else f"{head} "
-                tail = text[pair.end() :]
-                one = "1 " if first.endswith(" 1") else ""
-                return [f"{head}{base} {one}{tail}".replace("  ", " ").strip(), f"{head}{base} 2{tail}".strip()]
-    return [text]
 
 
 ADD_ITEMS = re.compile(
@@ -278,13 +177,13 @@ def split_items(text: str, catalog: Catalog) -> list[str]:
     return [f"{match.group('pre')}{item}{match.group('post')}" for item in items]
 
 
-def _is_entity_name(catalog: Catalog, said: str) -> bool:
+def is_entity_name(catalog: Catalog, said: str) -> bool:
     """Whether the words are an entity's whole name or alias (the names worked out once per catalog: 9 ms at 2,000
     entities)."""
-    return said in catalog.memo("entity_names", _entity_names)
+    return said in catalog.memo("entity_names", entity_names)
 
 
-def _entity_names(catalog: Catalog) -> frozenset[str]:
+def entity_names(catalog: Catalog) -> frozenset[str]:
     home = catalog.home
     return frozenset(plain(n) for e in (home.entities if home else []) for n in [e.name, *e.aliases])
 
@@ -318,35 +217,6 @@ def _says_what(part: str) -> bool:
     if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said)):
         return True
     return has_action(part) and not statement
-
-
-def split_areas(text: str, catalog: Catalog) -> list[str]:
-    """One request per area for the lights of several areas named together ("kitchen and hall lights off", "turn
-    off the lights in the kitchen and the hall" → "turn off the lights in the kitchen", …); [text] unless the words
-    are an area-wide light request's and the areas are joined by "and" alone."""
-    home = catalog.home
-    said = plain(text)
-    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or " and " not in said:
-        return [text]
-    spans = [
-        (m.start(), m.end(), area.id)
-        for area in home.areas
-        for name in {plain(n) for n in [area.name, *area.aliases]} - {""}
-        for m in re.finditer(rf"\b{re.escape(name)}\b", said)
-    ]
-    chosen: list[tuple[int, int, str]] = []
-    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest names first, no overlaps
-        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
-            chosen.append(span)
-    chosen.sort()
-    if len(chosen) < 2 or len({c[2] for c in chosen}) != len(chosen):
-        return [text]
-    first, last = chosen[0][0], chosen[-1][1]
-    joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
-    outside = set((said[:first] + " " + said[last:]).split())
-    if any(not j or not set(j) <= {"and", "the"} for j in joins) or not outside <= AREA_LIGHTS_WORDS | {"both"}:
-        return [text]
-    return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
 
 
 REASON = re.compile(
@@ -411,4 +281,4 @@ def _without_leading_reason(text: str, catalog: Catalog) -> str:
 def names_a_device(catalog: Catalog, text: str) -> bool:
     """Whether the text says some entity's whole name or alias."""
     said = f" {plain(text)} "
-    return any(f" {n} " in said for n in catalog.memo("entity_names", _entity_names) if n)
+    return any(f" {n} " in said for n in catalog.memo("entity_names", entity_names) if n)

@@ -212,6 +212,8 @@ VALUE_ARG = "value"
 DURATION = re.compile(
     r"\b(?:to|for|at)\s+(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h)\b", re.I
 )
+AN_HOUR = re.compile(r"\b(?:to|for|at)\s+(?P<n>an?|half an?)\s+(?P<unit>hour|minute)\b", re.I)
+"""A duration said without a number: "for an hour", "to half a minute"."""
 SECONDS = {"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "min": 60, "mins": 60, "minute": 60}
 SECONDS |= {"minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600}
 
@@ -219,11 +221,12 @@ SECONDS |= {"minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "ho
 def duration_values(text: str, functions: Sequence[Function], catalog: Catalog) -> dict[str, dict[str, Any]]:
     """A duration said in one unit for a number kept in another ("gate timer to 2 minutes" is 120 for a delay in
     seconds): the value in the entity's unit, by function key. The small model copies the digits as said."""
-    found = DURATION.search(text)
+    found = DURATION.search(text) or AN_HOUR.search(text)
     home = catalog.home
     if found is None or home is None:
         return {}
-    said = float(found.group("n")) * SECONDS[found.group("unit").lower()]
+    amount = {"a": "1", "an": "1", "half an": "0.5", "half a": "0.5"}.get(found.group("n").lower(), found.group("n"))
+    said = float(amount) * SECONDS[found.group("unit").lower()]
     pins: dict[str, dict[str, Any]] = {}
     for fn in functions:
         entity = home.entity(fn.entity_id) if fn.entity_id and fn.tool == "number.set_value" else None

@@ -758,6 +758,7 @@ def test_a_duration_is_written_in_the_numbers_own_unit(domains: dict[str, Domain
     assert duration_values("fan run-on to 90 seconds", fns, catalog) == {gate: {"value": 90}, fan: {"value": 1.5}}
     assert duration_values("gate timer to 10 minutes", fns, catalog) == {fan: {"value": 10}}  # 600 s is over the max
     assert duration_values("desk to 100", fns, catalog) == {}
+    assert duration_values("boost the fan for half an hour", fns, catalog) == {fan: {"value": 30}}
 
 
 def test_a_value_said_brings_the_setter_of_each_device_offered(flat_catalog: Catalog) -> None:
@@ -765,6 +766,13 @@ def test_a_value_said_brings_the_setter_of_each_device_offered(flat_catalog: Cat
     keys = [c.function.key for c in with_setters(digits("turn the heating up a degree"), offered, flat_catalog)]
     assert keys == ["climate.turn_on:climate.office", "climate.set_temperature:climate.office"]
     assert with_setters("turn the heating on", offered, flat_catalog) == offered
+    read = [
+        Candidate(f, 0.5, 0.5)
+        for f in flat_catalog.for_entity("select.dishwasher_program")
+        if f.tool.endswith("get_state")
+    ]
+    keys = [c.function.key for c in with_setters("dishwasher on quick 45 please", read, flat_catalog)]
+    assert keys == ["select.get_state:select.dishwasher_program", "select.select_option:select.dishwasher_program"]
 
 
 def test_an_ordinal_brings_the_numbered_twin_retrieval_missed(domains: dict[str, DomainSpec]) -> None:

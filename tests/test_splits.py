@@ -8,10 +8,9 @@ from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
+from homefc.plurals import split_areas, split_both
 from homefc.rooms import clause_areas
 from homefc.splits import (
-    split_areas,
-    split_both,
     split_clauses,
     split_items,
     split_list,
@@ -360,3 +359,21 @@ def test_a_leading_reason_is_left_out_unless_the_request_points_back_at_it(flat_
         "pond pump off, there's a frost tonight",
         "the heater on, there's a frost tonight",
     ]
+
+
+def test_a_rooms_plural_kind_is_each_device_that_says_it(domains: dict[str, DomainSpec]) -> None:
+    areas = [{"id": "conservatory", "name": "Conservatory"}]
+    entities = [
+        {"id": "cover.roof", "name": "Conservatory roof blinds", "area": "conservatory"},
+        {"id": "cover.side", "name": "Conservatory side blinds", "area": "conservatory"},
+        {"id": "cover.door", "name": "Conservatory door", "area": "conservatory"},
+        {"id": "light.one", "name": "Conservatory pendant", "area": "conservatory"},
+        {"id": "light.two", "name": "Conservatory spots", "area": "conservatory"},
+    ]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    assert split_both("Close the conservatory blinds, it's bright", catalog) == [
+        "Close the conservatory roof blinds, it's bright",
+        "Close the conservatory side blinds, it's bright",
+    ]
+    assert split_both("conservatory lights off", catalog) == ["conservatory lights off"]  # rules.area_lights
+    assert split_both("open the conservatory doors", catalog) == ["open the conservatory doors"]  # one door

@@ -1,0 +1,170 @@
+"""Plurals and pairs that mean several devices: "both garden lights", "the bedside lamps", "the conservatory
+blinds", "path lights 1 and 2", "kitchen and hall lights off": one request per device or area.
+
+Pure text functions over the catalog, used by `Assistant.ask` after homefc.splits so each device gets its own
+model pass (or the area-wide light rule).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from homefc.catalog import Catalog
+from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.rules import AREA_LIGHTS_WORDS
+from homefc.splits import entity_names, is_entity_name
+
+BOTH = re.compile(
+    r"\bboth\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?P<name>[\w' ]+?)"
+    r"(?=\s+(?:on|off|up|down|open|closed?|to|at)\b|[\s.,!?]*$)",
+    re.I,
+)
+"""'both <name>': a pair of numbered twins ("both garden lights on")."""
+
+
+ONE_AND_TWO = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:1|one)\s*(?:and|&|\+)\s*(?:2|two)\b", re.I)
+"""'<name>s one and two': a numbered pair ("snug lamps one and two off")."""
+
+
+def split_both(text: str, catalog: Catalog) -> list[str]:
+    """ "Both <name> …" or "<name>s one and two …" where the home has "<name>" (or "<name> 1") and "<name> 2" (or
+    the name's singular and its twin) → one request per twin; [text] otherwise."""
+    if catalog.home is None:
+        return [text]
+    pair = ONE_AND_TWO.search(text)
+    if pair is not None:
+        return _numbered_pair(text, pair, catalog)
+    match = BOTH.search(text)
+    if match is None:
+        twins = _plural_twins(text, catalog)
+        return twins if len(twins) > 1 else _area_plural(text, catalog)
+    name = plain(match.group("name"))
+    for base in (name, name.removesuffix("s")):
+        for one, two in ((base, f"{base} 2"), (f"left {base}", f"right {base}"), (f"{base} left", f"{base} right")):
+            if is_entity_name(catalog, one) and is_entity_name(catalog, two):
+                head, tail = text[: match.start()], text[match.end() :]
+                return [f"{head}{one}{tail}".strip(), f"{head}{two}{tail}".strip()]
+    return [text]
+
+
+def _plural_twins(text: str, catalog: Catalog) -> list[str]:
+    """ "kitchen blinds down" where the home has "Kitchen blind" and "Kitchen blind 2", "the bedside lamps" where
+    it has "Derek's bedside lamp" and "Maggie's bedside lamp" (one room, no device called the plural): one request
+    per device; [text] otherwise."""
+    for names, plural in catalog.memo("plural_twins", _twin_plurals):
+        found = plural.search(text)
+        if found is not None:
+            head, tail = text[: found.start()], text[found.end() :]
+            return [f"{head}{name}{tail}".strip() for name in names]
+    return [text]
+
+
+def _area_plural(text: str, catalog: Catalog) -> list[str]:
+    """ "close the conservatory blinds" where the conservatory has "Conservatory roof blinds" and "Conservatory side
+    blinds" (two to four devices whose names say the noun, none called the phrase): one request per device; [text]
+    otherwise, and for lights (every light of the area: rules.area_lights)."""
+    home = catalog.home
+    said = plain(text)
+    area = find_area(catalog, said)
+    if home is None or area is None:
+        return [text]
+    for name in sorted({plain(n) for n in [area.name, *area.aliases]} - {""}, key=len, reverse=True):
+        found = re.search(rf"\b{re.escape(name)}\s+(?P<noun>\w+?)(?:e?s)\b", text, re.I)
+        noun = found.group("noun").lower() if found else ""
+        if found is None or noun not in KIND_DOMAINS or noun in ("light", "lamp"):
+            continue
+        names = [
+            plain(e.name)
+            for e in home.entities
+            if e.area == area.id and re.search(rf"\b{noun}(?:e?s)?\b", plain(" ".join([e.name, *e.aliases])))
+        ]
+        if not 2 <= len(names) <= 4 or is_entity_name(catalog, found.group(0)):
+            return [text]
+        return [f"{text[: found.start()]}{n}{text[found.end() :]}" for n in names]
+    return [text]
+
+
+SIDE = re.compile(r"left|right|\d+")
+
+
+def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
+    """Phrases of two or more words ending in a device noun that two to four devices of one domain and one room share
+    in a name ("bedside lamp", "kitchen blind"), with no device called by their plural: each device's name, and a
+    pattern for the plural. Longest phrases first."""
+    home = catalog.home
+    shared: dict[str, dict[str, str]] = {}
+    for entity in home.entities if home else []:
+        for name in [entity.name, *entity.aliases]:
+            words = plain(name).split()
+            # The phrase ends the name, or only a side or number follows ("lounge lamp left"; "dressing room light
+            # level" is no light).
+            ends = [end for end in range(2, len(words) + 1) if all(SIDE.fullmatch(w) for w in words[end:])]
+            spans = [(start, end) for end in ends for start in range(end - 1)]
+            for start, end in spans:
+                if words[end - 1] in KIND_DOMAINS:
+                    shared.setdefault(" ".join(words[start:end]), {}).setdefault(entity.id, plain(entity.name))
+    names = catalog.memo("entity_names", entity_names)
+    out = []
+    for phrase, found in sorted(shared.items(), key=lambda p: -len(p[0])):
+        entities = [e for e in (home.entity(i) for i in found) if e is not None] if home else []
+        if not 2 <= len(entities) <= 4 or f"{phrase}s" in names or (phrase in names and len(entities) > 2):
+            continue
+        if len({e.domain for e in entities}) > 1 or len({e.area for e in entities}) > 1:
+            continue
+        words = phrase.split()
+        if find_area(catalog, " ".join(words[:-1])) is not None and len(words) == 2 and words[-1] == "light":
+            continue  # "kitchen lights": every light of the room (rules.area_lights)
+        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"s\b(?!\s+(?:1|2|one|two)\b)"
+        out.append((list(found.values()), re.compile(pattern, re.I)))
+    return out
+
+
+def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str]:
+    """The two requests of "<name>s one and two": the name is the noun with up to four words before it, alone or
+    after the area the text names, whichever the home has as "<name>"/"<name> 1" and "<name> 2"."""
+    before = plain(text[: pair.start()]).split()
+    area = find_area(catalog, text)
+    rooms = [""] + ([f"{plain(n)} " for n in [area.name, *area.aliases]] if area is not None else [])
+    # "lamps one and two" of "Lamp 1"/"Lamp 2", and "path lights 1 and 2" of "Path lights"/"Path lights 2".
+    nouns = dict.fromkeys([pair.group("noun").lower(), pair.group(0).split()[0].lower()])
+    for size, noun in ((size, noun) for size in range(min(4, len(before)), -1, -1) for noun in nouns):
+        base = " ".join([*before[len(before) - size :], noun])
+        for room in rooms:
+            first = next((f for f in (f"{room}{base}", f"{room}{base} 1") if is_entity_name(catalog, f)), None)
+            if first is not None and is_entity_name(catalog, f"{room}{base} 2"):
+                head = text[: pair.start()].rstrip()
+                head = head[: len(head) - len(" ".join(before[len(before) - size :]))] if size else f"{head} "
+                tail = text[pair.end() :]
+                one = "1 " if first.endswith(" 1") else ""
+                return [f"{head}{base} {one}{tail}".replace("  ", " ").strip(), f"{head}{base} 2{tail}".strip()]
+    return [text]
+
+
+def split_areas(text: str, catalog: Catalog) -> list[str]:
+    """One request per area for the lights of several areas named together ("kitchen and hall lights off", "turn
+    off the lights in the kitchen and the hall" → "turn off the lights in the kitchen", …); [text] unless the words
+    are an area-wide light request's and the areas are joined by "and" alone."""
+    home = catalog.home
+    said = plain(text)
+    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or " and " not in said:
+        return [text]
+    spans = [
+        (m.start(), m.end(), area.id)
+        for area in home.areas
+        for name in {plain(n) for n in [area.name, *area.aliases]} - {""}
+        for m in re.finditer(rf"\b{re.escape(name)}\b", said)
+    ]
+    chosen: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):  # longest names first, no overlaps
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    chosen.sort()
+    if len(chosen) < 2 or len({c[2] for c in chosen}) != len(chosen):
+        return [text]
+    first, last = chosen[0][0], chosen[-1][1]
+    joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
+    outside = set((said[:first] + " " + said[last:]).split())
+    if any(not j or not set(j) <= {"and", "the"} for j in joins) or not outside <= AREA_LIGHTS_WORDS | {"both"}:
+        return [text]
+    return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
