@@ -106,12 +106,12 @@ def said_choices(said: str, functions: Sequence[Function], names: Mapping[str, S
             found.pins[fn.key] = {arg.name: top[0]}
             whole = " ".join(_words(top[0], every=True))
             setting = whole not in NOT_A_CHOICE and fn.tool.split(".")[0] not in NOT_EXACT_DOMAINS
-            if setting and (f" {whole} " in f" {rest} " or _part_said(top[0], " ".join(said_words))):
+            if setting and (f" {whole} " in f" {rest} " or part_said(top[0], " ".join(said_words))):
                 found.exact.add(fn.key)
     return found
 
 
-def _part_said(value: str, said: str) -> bool:
+def part_said(value: str, said: str) -> bool:
     """Whether the words say two or more of the value's words in a row from one end, one of them its own
     ("radio 2" of "BBC Radio 2", "eco 50" of "Eco 50 programme"): the value as people say it."""
     words = _words(value, every=True)

@@ -23,7 +23,7 @@ from homefc.asked import (
     unasked_toggles,
 )
 from homefc.catalog import ENTITY_ARG, Catalog, Function
-from homefc.choices import choice_arg, said_choices
+from homefc.choices import choice_arg, part_said, said_choices
 from homefc.home import Area, Entity
 from homefc.prompt import StateLike
 from homefc.references import KIND_DOMAINS, find_area, plain
@@ -322,6 +322,10 @@ def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) ->
     return found
 
 
+LIST_ADD = re.compile(r"\b(?:add|put|stick|pop|chuck|throw|write|jot)\b.*\b(?:on|to|onto)\s+(?:the|my|our)\b")
+"""Words that add to a list named after them."""
+
+
 def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
     """The candidates plus the setter, for each entity among them, of a value the words fix: "turn the heating up a
     degree" retrieved the radiators' on, off and mode services but no setpoint, so the model could only read; "to
@@ -352,10 +356,15 @@ def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -
 
 
 def _value_said(fn: Function, said: str) -> bool:
-    """Whether the (padded, plain) words say one of the function's listed values whole, of two words or more."""
+    """Whether the (padded, plain) words say one of the function's listed values whole (two words or more) or as
+    people shorten it ("radio 3" of "BBC Radio 3")."""
     arg = choice_arg(fn)
     values = arg.enum if arg is not None and arg.enum else []
-    return any(len(w) > 1 and f" {' '.join(w)} " in said for v in values if (w := re.findall(r"[a-z0-9]+", v.lower())))
+    return any(
+        (len(w) > 1 and f" {' '.join(w)} " in said) or part_said(v, said.strip())
+        for v in values
+        if (w := re.findall(r"[a-z0-9]+", v.lower()))
+    )
 
 
 def with_twins(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
@@ -422,6 +431,10 @@ def narrow(
     unsaid |= unasked_reads(text, functions, catalog, pins, said)
     unsaid |= switching_direction(text, functions, catalog, pins, said)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
+    lists = {c.function.entity_id for c in kept if c.function.tool == "todo.add_item"} & said.named
+    if lists and LIST_ADD.search(text.lower()) and not SEVERAL_SAID.search(said.rest):
+        # "we're out of soy sauce, stick it on the shopping list": the list named, not the "Everyone out" script.
+        kept = [c for c in kept if c.function.entity_id in lists]
     stepped = {c.function.key for c in kept if TEMPERATURE_ARG in pins.get(c.function.key, {})}
     if stepped and temperature_step(text) is not None and not SEVERAL_SAID.search(said.rest):
         # "bump the heating up a degree" moves a setpoint: not the chest freezer "freezing" brought, unless named.

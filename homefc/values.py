@@ -48,7 +48,17 @@ def temperature_step(text: str) -> float | None:
         amount = groups.get("n") or groups.get("n2") or "1"
         step = float(amount.replace(",", "."))
         return step if match.group("dir") in UP_WORDS else -step
+    found = UP_A_BIT.search(said)
+    if found is not None and HEATING_SAID.search(said):
+        return 1.0 if found.group("dir") == "up" else -1.0
     return None
+
+
+UP_A_BIT = re.compile(
+    r"\b(?P<dir>up|down)\b(?:\s+[\w']+){0,3}?\s+(?:a\s+(?:bit|touch|little|notch|tad|smidge)|slightly)\b"
+)
+HEATING_SAID = re.compile(r"\b(?:heating|heater|radiators?|rads?|thermostat|temperature|hot water|boiler|aircon|ac)\b")
+"""'the heating up a touch': a step of one degree, as "a bit warmer" (docs/conventions.md)."""
 
 
 SETPOINT = re.compile(
@@ -189,8 +199,8 @@ def color_name(text: str, functions: Sequence[Function], catalog: Catalog) -> st
 
 ITEM_ARG = "item"
 ADDED_ITEM = re.compile(
-    r"\b(?:add|put)\s+(?:some\s+|an?\s+)?(?P<item>[\w'][\w' -]*)\s+(?:to|on|onto)\s+(?:the|my|our)\s+[\w' -]+?"
-    r"(?:,?\s+please)?[.!?]*$",
+    r"\b(?:add|put|stick|pop|chuck)\s+(?:some\s+|an?\s+)?(?P<item>[\w'][\w' -]*)\s+(?:to|on|onto)\s+(?:the|my|our)\s+"
+    r"[\w' -]+?(?:,?\s+please)?[.!?]*$",
     re.I,
 )
 
@@ -204,8 +214,18 @@ def added_item(text: str) -> str | None:
     if found is None or not 1 <= len(found.group("item").split()) <= 5:
         return None
     if BACK_REFERENCE.fullmatch(found.group("item")):
-        return None  # "we're out of halloumi, add it to the list": the model writes what "it" is.
+        # "we're out of halloumi, add it to the list": the thing run out of, else the model writes what "it" is.
+        before = OUT_OF.search(text[: found.start()])
+        return before.group("item") if before and len(before.group("item").split()) <= 4 else None
     return found.group("item")
+
+
+OUT_OF = re.compile(
+    r"\b(?:out of|run out of|ran out of|low on|running low on|short of|no more|need(?:s)? (?:some )?more)\s+"
+    r"(?:the\s+)?(?P<item>[\w'][\w' -]*?)\s*(?:,|;|\s+(?:so|and)\b)",
+    re.I,
+)
+"""What "it" is in "we're out of halloumi, add it to the list"."""
 
 
 VALUE_ARG = "value"

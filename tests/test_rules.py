@@ -557,7 +557,7 @@ def test_a_room_answered_as_missing_by_its_alias(flat_catalog: Catalog, tuned: A
     assert devices_of_missing_area("Sorry, I can't find a lamp in the garage.", fns, flat_catalog) == set()
     assert area_alias_said("warm up the study", flat_catalog)
     assert not area_alias_said("warm up the office", flat_catalog)
-    result = tuned.ask("the study is cold, set it to 22")
+    result = tuned.ask("set the study to 22")
     assert [c.render() for c in result.calls] == ['climate.set_temperature(entity_id="climate.office", temperature=22)']
     assert result.stats["named_retry"] == 1
 
@@ -734,7 +734,9 @@ def test_an_item_added_to_a_list_is_written_as_said(flat_catalog: Catalog) -> No
     pins = value_pins("add lemons to the shopping list please", functions, flat_catalog)
     assert pins == {"todo.add_item:todo.shopping_list": {"item": "lemons"}}
     assert added_item("put some oat milk on my shopping list") == "oat milk"
-    assert added_item("we're out of halloumi, add it to the shopping list") is None
+    assert added_item("we're out of halloumi, add it to the shopping list") == "halloumi"  # what "it" is
+    assert added_item("we're out of soy sauce, stick it on the shopping list") == "soy sauce"
+    assert added_item("add it to the shopping list") is None  # the model writes what "it" is
     # A verb inside makes it more than six words of item: no pin.
     assert added_item("add eggs and turn on the light to the list") is None
     assert value_pins("what is on the shopping list", functions, flat_catalog) == {}
@@ -800,3 +802,20 @@ def test_a_temperature_step_leaves_only_setpoints_and_devices_named(flat_catalog
     kept, pins = narrow(digits("brr it's freezing in here, bump the heating up a degree"), offered, flat_catalog)
     assert [c.function.key for c in kept] == ["climate.set_temperature:climate.office"]
     assert pins["climate.set_temperature:climate.office"]["temperature"] is not None
+
+
+def test_adding_to_a_list_named_offers_that_list_alone(flat_catalog: Catalog) -> None:
+    lists = [f for f in flat_catalog.functions if f.tool == "todo.add_item"]
+    script = [f for f in flat_catalog.functions if f.tool == "script.turn_on"][:1]
+    offered = [Candidate(f, 0.5, 0.5) for f in [*script, *lists]]
+    name = flat_catalog.home.entity(lists[0].entity_id or "").name.lower()  # type: ignore[union-attr]
+    kept, _ = narrow(f"we're out of soy sauce, stick it on the {name}", offered, flat_catalog)
+    assert [c.function.key for c in kept] == [lists[0].key]
+    kept, _ = narrow(f"stick it on the {name} and run the script", offered, flat_catalog)
+    assert len(kept) > 1
+
+
+def test_the_heating_up_a_bit_is_a_degree() -> None:
+    assert temperature_step("turn the annexe heating up a touch would you dear") == 1.0
+    assert temperature_step("heating down a notch please") == -1.0
+    assert temperature_step("turn the radio up a bit") is None  # no heating word: a volume
