@@ -375,15 +375,16 @@ def with_twins(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> 
     if found is None or home is None:
         return list(candidates)
     words = plain(text)
+    by_name = catalog.memo("entities_by_name", _entities_by_name)
     keys = {c.function.key for c in candidates}
     added: list[Candidate] = []
     for cand in candidates:
         entity = home.entity(cand.function.entity_id) if cand.function.entity_id else None
         said = [b for n in ([entity.name, *entity.aliases] if entity else []) if (b := plain(n))]
         said = [b for b in said if re.search(rf"\b{re.escape(found.group(1))}\s+{re.escape(b)}\b", words)]
-        twins = [e for e in home.entities for b in said if f"{b} {ORDINALS[found.group(1)]}" in _names(e)]
+        twins = [e for b in said for e in by_name.get(f"{b} {ORDINALS[found.group(1)]}", ())]
         for twin in twins:
-            fn = catalog.get(cand.function.tool, twin.id)
+            fn = catalog.get(cand.function.tool, twin)
             if fn is not None and fn.key not in keys:
                 keys.add(fn.key)
                 added.append(Candidate(fn, cand.score - 1e-3, cand.semantic))
@@ -395,8 +396,13 @@ def _numbered(names: Sequence[str], base: Sequence[str]) -> bool:
     return any(n.startswith(b + " ") and n[len(b) + 1 :].isdigit() for n in names for b in base)
 
 
-def _names(entity: Entity) -> set[str]:
-    return {plain(n) for n in [entity.name, *entity.aliases]}
+def _entities_by_name(catalog: Catalog) -> dict[str, list[str]]:
+    """Entity ids by each plain name and alias (memoised per catalog)."""
+    found: dict[str, list[str]] = {}
+    for entity in catalog.home.entities if catalog.home else []:
+        for name in {plain(n) for n in [entity.name, *entity.aliases]}:
+            found.setdefault(name, []).append(entity.id)
+    return found
 
 
 def narrow(
