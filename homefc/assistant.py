@@ -90,6 +90,8 @@ class AskResult:
     """Argument values the word rules fixed, per function key."""
     rounds: list[tuple[str, str]] = field(default_factory=list)
     """Earlier rounds of this request: (the model's calls, the results it was given)."""
+    unmet: list[str] = field(default_factory=list)
+    """"Can't find …" answers of a split request's parts that made no call while other parts did."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict of the result."""
@@ -97,6 +99,7 @@ class AskResult:
             "text": self.text,
             "calls": [c.model_dump() for c in self.calls],
             "answer": self.answer,
+            "unmet": self.unmet,
             "error": self.error,
             "candidates": [
                 {"name": c.function.tool, "entity_id": c.function.entity_id, "score": round(c.score, 4)}
@@ -431,7 +434,8 @@ class Assistant:
 
 
 def _merge(result: AskResult, parts: list[AskResult]) -> None:
-    """One result from the clauses' results: all calls (once each), an answer or error only when none acted."""
+    """One result from the clauses' results: all calls (once each), an answer or error only when none acted, else
+    the "can't find" answers of the parts that did nothing (so "… and the kettle on" is not silently half done)."""
     seen: set[str] = set()
     for part in parts:
         for call in part.calls:
@@ -446,6 +450,9 @@ def _merge(result: AskResult, parts: list[AskResult]) -> None:
     if not result.calls:
         result.answer = next((p.answer for p in parts if p.answer), None)
         result.error = None if result.answer else next((p.error for p in parts if p.error), None)
+    else:
+        missed = [p.answer for p in parts if p.answer and not p.calls and NOT_FOUND.search(p.answer)]
+        result.unmet = list(dict.fromkeys(missed))
     result.raw = "\n".join(p.raw for p in parts)
     for name in ("retrieve_ms", "grammar_ms", "prefill_ms", "decode_ms"):
         setattr(result.timings, name, sum(getattr(p.timings, name) for p in parts))

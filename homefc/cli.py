@@ -29,8 +29,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         return EXIT_FAIL if result.error else EXIT_OK
     for call in result.calls:
         print(call.render())
-    if result.answer is not None:
-        print(result.answer)
+    for line in [result.answer] if result.answer is not None else result.unmet:
+        print(line)
     if result.truncated:
         print(f"(the request was cut to {len(result.text)} characters)")
     cands = ", ".join(f"{c.function.key} {c.score:.2f}" for c in result.candidates)
@@ -92,6 +92,8 @@ def _execute(args: argparse.Namespace, settings, broker, domains, home) -> int: 
                 outcome = session.executor.execute(call, text=result.text, confirmed=yes) if yes else outcome
             failed |= outcome.status in ("failed", "timeout", "unavailable")
             print(f"{call.render()}: {outcome.status}: {outcome.message}")
+        for line in result.unmet:
+            print(line)
         return EXIT_FAIL if failed else EXIT_OK
     finally:
         session.close()

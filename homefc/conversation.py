@@ -159,7 +159,9 @@ class Conversation:
             return self._ask_which(Pending("clarify", calls, options, resolved), steps)
         if self.assistant.rounds and result.content and wants_follow_up(resolved, calls):
             return self._follow(resolved, result, steps)
-        return self._run(calls, resolved, steps)
+        reply = self._run(calls, resolved, steps)
+        reply.text = " ".join([reply.text, *result.unmet])
+        return reply
 
     def _follow(self, text: str, result: AskResult, steps: list[Step]) -> Reply:
         """Reads made to act on ("close the garage door if it is open"): their results go back to the model,

@@ -54,6 +54,15 @@ def test_which_lights_lists_only_lights_and_here_is_the_speakers_room(
     assert "the living room TV" in reply.text and reply.text.endswith("on in the living room.")
 
 
+def test_a_part_that_finds_nothing_is_said_beside_what_was_done(
+    talk: Callable[..., tuple[Conversation, VirtualHome]],
+) -> None:
+    conv, home = talk()
+    reply = conv.say("turn on the kitchen light and put the kettle on")
+    assert home.states["light.kitchen_ceiling"].state == "on"
+    assert reply.text == "Turned on the kitchen ceiling light. Sorry, I can't find a kettle in your home.", reply.text
+
+
 def test_guarded_calls_wait_for_a_yes(talk: Callable[..., tuple[Conversation, VirtualHome]]) -> None:
     conv, home = talk()
     reply = conv.say("unlock the front door")
