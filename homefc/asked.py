@@ -83,6 +83,25 @@ NEEDS_WORDS = {
     "siren.turn_off": re.compile(r"\b(?:off|stop|silence|quiet|kill|mute|shut)\b"),
     "vacuum.locate": re.compile(r"\b(?:locate|find|where|wheres|where's|beep|lost|hiding|stuck)\b"),
     "water_heater.set_away_mode": re.compile(r"\b(?:away|holiday|holidays|vacation|travelling|back home)\b"),
+    "vacuum.stop": re.compile(r"\b(?:stop|halt|kill|off|enough|cancel|abort|finish|done|shut)\b"),
+    "vacuum.pause": re.compile(r"\b(?:pause|hold|wait|stop|halt|moment|minute|sec)\b"),
+    "fan.increase_speed": re.compile(
+        r"\b(?:faster|quicker|up|higher|more|increase|boost|stronger|harder|not enough|too (?:slow|weak|gentle))\b"
+    ),
+    "fan.decrease_speed": re.compile(
+        r"\b(?:slower|down|lower|less|decrease|reduce|calm|gentler|softer|weaker|quieter"
+        r"|too (?:fast|strong|much|windy|breezy|loud|noisy))\b"
+    ),
+    "media_player.volume_up": re.compile(
+        r"\b(?:up|louder|higher|raise|increase|more|boost|crank|can't hear|cannot hear|can not hear"
+        r"|too (?:quiet|low))\b"
+    ),
+    "media_player.volume_down": re.compile(
+        r"\b(?:down|quieter|quiet|lower|softer|reduce|decrease|less|too (?:loud|noisy))\b"
+    ),
+    "media_player.volume_mute": re.compile(
+        r"\b(?:mute|muted|unmute|unmuted|silence|silent|sound off|sound back|shush|shut up)\b"
+    ),
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
@@ -90,7 +109,8 @@ armed or set off; "lock the door" never opens or unlocks a lock; "turn up the ra
 "turn the TV down" off;
 "turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
 switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren;
-"hot water up to 60" leaves the water heater's away mode alone."""
+"hot water up to 60" leaves the water heater's away mode alone; "the ecofan a bit faster" is no slowing down nor
+"radio quieter" muting it; "get Bede going" neither stops nor pauses the hoover."""
 
 
 def unasked_services(

@@ -26,6 +26,7 @@ from homefc.rooms import clause_areas, missing_appliance, missing_device, missin
 from homefc.rounds import RoundFrame, round_frame, round_pieces
 from homefc.rules import (
     NOT_FOUND,
+    AreaLights,
     area_alias_said,
     area_lights,
     devices_of_missing_area,
@@ -33,12 +34,14 @@ from homefc.rules import (
     narrow,
 )
 from homefc.splits import (
+    restated_add,
     split_clauses,
     split_items,
     split_list,
     split_named_pair,
     without_reason,
 )
+from homefc.values import brightness_step
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +199,7 @@ class Assistant:
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
         if self.rules:
-            clean = owner_pronouns(digits(clean), self.catalog)
+            clean = restated_add(owner_pronouns(digits(clean), self.catalog), self.catalog)
         result = AskResult(text=clean, truncated=truncated)
         if not clean:
             result.answer = EMPTY_REPLY
@@ -211,7 +214,7 @@ class Assistant:
         options |= {"fast_forward": fast_forward, "backend": backend}
         clauses = [clean]
         if self.split:
-            items = [item for c in split_clauses(clean) for item in split_list(c)]
+            items = [item for c in split_clauses(clean) for item in split_list(c, self.catalog)]
             items = [part for item in items for part in split_areas(item, self.catalog)]
             pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
@@ -236,6 +239,17 @@ class Assistant:
             _merge(result, parts)
         result.timings.total_ms = (time.perf_counter() - start) * 1000
         return result
+
+    def _room_lights(self, text: str, context_area: str | None) -> AreaLights | None:
+        """Every light of a room, where the words mean that: "kitchen lights off", and "I can't see a thing in here"
+        (docs/conventions.md: that room's lights on; "too dark" brightens one on, so the model keeps that)."""
+        if (lights := area_lights(text, self.catalog, context_area)) is not None:
+            return lights
+        home = self.catalog.home
+        dark = dark_room_lights(text, self.catalog, context_area) if brightness_step(text) is None else []
+        entity = home.entity(dark[0].entity_id) if home is not None and dark and dark[0].entity_id else None
+        area = home.area(entity.area) if home is not None and entity is not None and entity.area else None
+        return AreaLights("light.turn_on", area, dark) if area is not None else None
 
     def _ask_one(
         self,
@@ -266,7 +280,7 @@ class Assistant:
             result.timings.total_ms = (time.perf_counter() - start) * 1000
             result.stats = {"missing_device": 1}
             return result
-        if self.rules and (lights := area_lights(clean, self.catalog, context_area)) is not None:
+        if self.rules and (lights := self._room_lights(clean, context_area)) is not None:
             # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
             result.calls = [Call(name=f.tool, arguments={ENTITY_ARG: f.entity_id}) for f in lights.functions]
             result.timings.total_ms = (time.perf_counter() - start) * 1000

@@ -18,11 +18,12 @@ from homefc.retrieval import Candidate
 from homefc.rules import FILLER, is_kind, named_devices, said_or_here_area
 
 SEVERAL = re.compile(
-    r"\b(?:and|plus|also|as well|both|all|every|everything|everywhere|each|rest|them|those|these|they|then)\b"
+    r"\b(?:and|plus|also|as well|both|all(?! over\b)|every|everything|everywhere|each|rest|them|those|these|they"
+    r"|then)\b"
     r"|\btoo\b(?!\s+(?!please\b|thanks\b|now\b)\w)|[&+;]"
 )
 """Words that ask for more than one device: a conjunction, a quantifier, a plural pronoun, a sequence ("too" at a
-clause's end; "way too warm" says how warm)."""
+clause's end; "way too warm" says how warm; "footprints all over the hall" is no quantity of devices)."""
 DEVICE_NOUNS = frozenset(
     re.findall(
         r"\w+",

@@ -11,9 +11,10 @@ import re
 from itertools import pairwise
 
 from homefc.catalog import Catalog
+from homefc.home import Entity
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.rules import AREA_LIGHTS_WORDS
-from homefc.splits import entity_names, is_entity_name
+from homefc.splits import VERBS, entity_names, is_entity_name, trailing_reason
 
 BOTH = re.compile(
     r"\bboth\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?(?P<name>[\w' ]+?)"
@@ -142,12 +143,19 @@ def _numbered_pair(text: str, pair: re.Match[str], catalog: Catalog) -> list[str
 
 
 def split_areas(text: str, catalog: Catalog) -> list[str]:
-    """One request per area for the lights of several areas named together ("kitchen and hall lights off", "turn
-    off the lights in the kitchen and the hall" → "turn off the lights in the kitchen", …); [text] unless the words
-    are an area-wide light request's and the areas are joined by "and" alone."""
+    """One request per area for the lights, or a plural kind, of several areas named together ("kitchen and hall
+    lights off", "draw the curtains in the study and the sitting room" → "draw the curtains in the study", …);
+    [text] unless the words are an area-wide request's, the areas are joined by "and" alone and, for a kind other
+    than lights, every area has a device of it. A trailing reason goes with each part."""
+    found = trailing_reason(text)
+    parts = _split_areas(text[: found.start()] if found is not None else text, catalog)
+    return [f"{p}{found.group(0) if found is not None else ''}" for p in parts] if len(parts) > 1 else [text]
+
+
+def _split_areas(text: str, catalog: Catalog) -> list[str]:
     home = catalog.home
     said = plain(text)
-    if home is None or not re.search(r"\b(?:lights|lamps)\b", said) or " and " not in said:
+    if home is None or " and " not in said:
         return [text]
     spans = [
         (m.start(), m.end(), area.id)
@@ -164,7 +172,47 @@ def split_areas(text: str, catalog: Catalog) -> list[str]:
         return [text]
     first, last = chosen[0][0], chosen[-1][1]
     joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
-    outside = set((said[:first] + " " + said[last:]).split())
-    if any(not j or not set(j) <= {"and", "the"} for j in joins) or not outside <= AREA_LIGHTS_WORDS | {"both"}:
+    if any(not j or not set(j) <= {"and", "the"} for j in joins):
         return [text]
-    return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+    outside = (said[:first] + " " + said[last:]).split()
+    extra = [w for w in outside if w not in AREA_LIGHTS_WORDS | {"both"}]
+    lights = re.search(r"\b(?:lights|lamps)\b", said) and not extra
+    if lights:
+        return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+    kind = [w for w in outside if w in ("lights", "lamps") or w not in AREA_LIGHTS_WORDS | {"both"}]
+    found = _kind_in_each(kind, [c[2] for c in chosen], catalog)
+    if found is None:
+        return [text]
+    plural, singular, counts = found
+    parts = [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+    # "the blue room radiators" for its one radiator had the model set another room's too.
+    return [re.sub(rf"\b{plural}\b", singular, p, count=1) if n == 1 else p for p, n in zip(parts, counts, strict=True)]
+
+
+AREA_VERB = re.compile(rf"^{VERBS}$")
+AMOUNT_WORD = re.compile(
+    r"^(?:\d+(?:[.,]\d+)?|%|percent|degrees?|halfway|half|full|up|down|open|closed?|shut|a|bit|by)$"
+)
+
+
+def _kind_in_each(extra: list[str], areas: list[str], catalog: Catalog) -> tuple[str, str, list[int]] | None:
+    """(plural, singular, devices per area) where the words besides the areas and a request's are one plural noun
+    phrase ("curtains", "reading lamps") with verbs and amounts, and every area has devices of one domain whose
+    names say it ("lock the shed and stern doors": the shed's door is a sensor, its lock no door)."""
+    noun = [w for w in extra if not AREA_VERB.match(w) and not AMOUNT_WORD.match(w)]
+    if not noun or not 1 <= len(noun) <= 3 or not noun[-1].endswith("s") or len(noun[-1]) < 4:
+        return None
+    head = noun[-1][:-2] if noun[-1].endswith("es") and noun[-1][:-2] in KIND_DOMAINS else noun[-1][:-1]
+    phrase = " ".join([*noun[:-1], head])
+    home = catalog.home
+    assert home is not None
+
+    def names(e: Entity) -> bool:
+        words = [f" {plain(n)} " for n in [e.name, *e.aliases]]
+        return any(f" {phrase} " in w or f" {phrase}s " in w for w in words)
+
+    found = [[e for e in home.entities if e.area == area and names(e)] for area in areas]
+    shared = set.intersection(*({e.domain for e in devices} for devices in found))
+    if not shared:
+        return None
+    return noun[-1], head, [sum(e.domain in shared for e in devices) for devices in found]

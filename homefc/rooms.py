@@ -130,8 +130,9 @@ KIND_IN_ROOM = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:in|on|at|of)\s+(?=(?:the\
 
 
 def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
-    """(kind, room) for "the radiator in the guest toilet" where the room has no device of that kind (no domain of
-    the kind, no name with the word), else None. Left to the model when a device is named in full."""
+    """(kind, room) for "the radiator in the guest toilet" or "the guest toilet radiator" where the room has no
+    device of that kind (no domain of the kind, no name with the word), else None. Left to the model when a device
+    is named in full."""
     home = catalog.home
     if home is None:
         return None
@@ -140,7 +141,7 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
         return None
     for found in KIND_IN_ROOM.finditer(said):
         noun = found.group("noun")
-        if noun not in KIND_DOMAINS:
+        if noun not in KIND_DOMAINS or _verb_said(said, found):
             continue
         room_words = found.group("room").split()[:4]
         area = find_area(catalog, " ".join(room_words))
@@ -152,7 +153,40 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
                 plain(area.name),
             )
             return noun, named
+    return _room_kind_missing(said, catalog)
+
+
+def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
+    """(kind, room) for "set the bathroom radiator to 22" where the bathroom has no radiator and no device's name
+    holds "bathroom radiator" (another room's "Garden light" is no light of the garden's)."""
+    home = catalog.home
+    assert home is not None
+    names = " | ".join(plain(n) for e in home.entities for n in [e.name, *e.aliases])
+    for area in home.areas:
+        for room in {plain(n) for n in [area.name, *area.aliases]} - {""}:
+            for found in re.finditer(rf"\b{re.escape(room)} (?P<noun>[\w']+?)s?\b", said):
+                noun = found.group("noun")
+                if noun not in KIND_DOMAINS or re.search(rf"\b{re.escape(room)} {re.escape(noun)}", names):
+                    continue
+                if _verb_said(said, found):  # "in library 2 switch on the lamps"
+                    continue
+                if not any(is_kind(e, noun) for e in home.entities if e.area == area.id):
+                    return noun, room
     return None
+
+
+def _verb_said(said: str, found: re.Match[str]) -> bool:
+    """ "switch on the cabin lamp": a kind word that is the verb, not a device ("the switch on the landing")."""
+    if found.group("noun") not in ("switch", "plug"):
+        return False
+    before = said[: found.start()].split()[-1:]
+    after = re.match(
+        r"s?\s+(?:on|off|in)\s+(?:the|my|our|all|a|an|that|this|it|them|those|these)\b", said[found.end() :]
+    )
+    return not (before and before[0] in DETERMINERS) or after is not None
+
+
+DETERMINERS = frozenset({"the", "a", "an", "my", "our", "that", "this", "his", "her", "their", "any", "each"})
 
 
 THERE = re.compile(r"\b(?:in|out|up|down) there\b", re.I)

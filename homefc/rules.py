@@ -32,6 +32,7 @@ from homefc.values import (
     BRIGHTNESS_LEVEL_ARGS,
     BRIGHTNESS_STEP_ARG,
     DEGREES,
+    SPEED_STEP_ARG,
     TEMPERATURE_ARG,
     cover_position,
     no_brightness_level,
@@ -322,6 +323,7 @@ def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) ->
     return found
 
 
+VOLUME_SAID = re.compile(r"%|\b(?:volume|loud\w*|quiet\w*|sound|music|percent|per cent)\b")
 LIST_ADD = re.compile(r"\b(?:add|put|stick|pop|chuck|throw|write|jot)\b.*\b(?:on|to|onto)\s+(?:the|my|our)\b")
 """Words that add to a list named after them."""
 
@@ -445,6 +447,9 @@ def narrow(
     if stepped and temperature_step(text) is not None and not SEVERAL_SAID.search(said.rest):
         # "bump the heating up a degree" moves a setpoint: not the chest freezer "freezing" brought, unless named.
         kept = [c for c in kept if c.function.key in stepped or c.function.entity_id in said.named]
+    if any(TEMPERATURE_ARG in p for p in pins.values()) and not VOLUME_SAID.search(text.lower()):
+        # "could you set it to 21 in the office" is the thermostat's 21 degrees: the model set the speaker's volume.
+        kept = [c for c in kept if c.function.tool != "media_player.volume_set"]
     if pins:
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
@@ -461,4 +466,9 @@ def narrow(
             for arg in BRIGHTNESS_LEVEL_ARGS:
                 if c.function.entity_id and c.function.arg(arg):
                     pins.setdefault(c.function.key, {}).setdefault(arg, None)
+    if not re.search(r"\d", text):
+        # "the ecofan a bit faster" is the fan's own step (docs/conventions.md); the model wrote a step of 10.
+        for c in kept:
+            if c.function.entity_id and c.function.arg(SPEED_STEP_ARG):
+                pins.setdefault(c.function.key, {}).setdefault(SPEED_STEP_ARG, None)
     return kept, pins

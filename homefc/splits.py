@@ -97,25 +97,28 @@ def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
     """ "switch the fan and also the extractor off": a part with no verb of its own whose on/off/up/down belongs
     to the verb before it too (which says none), joined by "and (also)" rather than "then" or ";"."""
     for before, sep, part in zip(parts, breaks, parts[1:], strict=False):
-        # "… heating to 21 and the front room radiator to 20": a value of its own.
-        own_value = VALUE_END.search(plain(part)) and VALUE_END.search(plain(before))
+        # "… heating to 21 and the front room radiator to 20", "lock the shed, and the dehumidifier to 50 percent": a
+        # value of its own.
+        own_value = VALUE_END.search(plain(part)) and (VALUE_END.search(plain(before)) or "," in sep)
         if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)) or own_value:
             continue
         return True
     return False
 
 
-def split_list(text: str) -> list[str]:
+def split_list(text: str, catalog: Catalog | None = None) -> list[str]:
     """One action on three or more devices, one request per device ("turn off the A, B and the C" → "turn off the
-    A", …); [text] unless each item is a device-like phrase of 2–6 words with no verb of its own. Two-item lists stay
-    whole: "the living room and kitchen ceiling lights" shares its noun, which splitting would lose."""
+    A", …); [text] unless each item is a device-like phrase of 2–6 words, or a device's one-word name ("the
+    fridge"), with no verb of its own. Two-item lists stay whole: "the living room and kitchen ceiling lights"
+    shares its noun, which splitting would lose."""
     match = LIST_REQUEST.match(text.strip())
     if match is None or "," not in match.group("items"):
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items"))]
     items = [re.sub(r"^the\s+", "", i, flags=re.I) for i in items if i]
     items, reason = _reason_last(items)
-    if len(items) < 3 or any(not 2 <= len(i.split()) <= 6 or has_action(i) for i in items):
+    named = (lambda i: is_entity_name(catalog, plain(i))) if catalog is not None else (lambda i: False)
+    if len(items) < 3 or any(not named(i) and (not 2 <= len(i.split()) <= 6 or has_action(i)) for i in items):
         return [text]
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if not (prefix or tail):
@@ -167,8 +170,7 @@ def split_items(text: str, catalog: Catalog) -> list[str]:
     match = ADD_ITEMS.match(text.strip())
     if match is None or catalog.home is None:
         return [text]
-    lists = {plain(n) for e in catalog.home.entities if e.domain == "todo" for n in [e.name, *e.aliases]}
-    if plain(match.group("list")) not in lists:
+    if plain(match.group("list")) not in _todo_lists(catalog):
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items")) if i.strip()]
     # A verb starts a request, not an item; "tonic water" is an item.
@@ -189,7 +191,9 @@ def entity_names(catalog: Catalog) -> frozenset[str]:
 
 
 STEP_END = re.compile(r"\b(?:up|down) (?:by )?\d+(?:[.,]\d+)? ?(?:degrees?|%|percent)$")
-VALUE_END = re.compile(r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?$")
+VALUE_END = re.compile(
+    r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?(?: (?:humidity|brightness|volume|speed))?$"
+)
 SAYS_WHAT = re.compile(
     r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)|"
     + VALUE_END.pattern
@@ -198,6 +202,8 @@ SAYS_WHAT = re.compile(
 "the fan on at half speed"."""
 
 
+STATE_FIRST = re.compile(r"^(?:the |all the )?(?:[\w']+ ){0,3}?(?:on|off) (?:in|at|for|around|across|throughout)\b")
+"""A bare state before the place: "lights off in the study and the music room"."""
 POLITE_END = re.compile(r"(?:,?\s+(?:please|pls|thanks|thank you|cheers|now|mate|love|dear))+$")
 """Words after the request that say nothing of it ("… off please")."""
 QUESTION_WORDS = frozenset({"what", "whats", "is", "are", "how", "which"})
@@ -214,7 +220,7 @@ def _says_what(part: str) -> bool:
         and words[0] not in QUESTION_WORDS
         and not has_action(" ".join(w for w in words if w not in QUESTION_WORDS))
     )
-    if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said)):
+    if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said) or STATE_FIRST.search(said)):
         return True
     return has_action(part) and not statement
 
@@ -282,3 +288,33 @@ def names_a_device(catalog: Catalog, text: str) -> bool:
     """Whether the text says some entity's whole name or alias."""
     said = f" {plain(text)} "
     return any(f" {n} " in said for n in catalog.memo("entity_names", entity_names) if n)
+
+
+RUN_OUT_ADD = re.compile(
+    r"^(?:.*?\b)?(?:out of|low on|short of|needs?(?: some)?(?: more)?|(?:have|got) no(?: more)?)\s+(?:the\s+|some\s+)?"
+    r"(?P<items>[\w'][\w' ,-]*?)(?:\s*[,;]\s*|\s+(?=so\b|and\b))(?:(?:so|and)\s+)?"
+    r"(?:(?:can|could|would) you\s+|please\s+)?"
+    r"(?:add|put|stick|pop|chuck|jot|write)\s+(?:them|it|those|these)\s+(?:down\s+)?"
+    r"(?P<post>(?:on|to|onto)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))(?:,?\s+please)?[.!?]*$",
+    re.I,
+)
+"""What "them" is in "we need matches, tealights and bin bags, stick them on the shopping list"."""
+
+
+def restated_add(text: str, catalog: Catalog) -> str:
+    """ "We're out of firelighters, stick them on the shopping list" → "add firelighters to the shopping list" where
+    the home has that to-do list: the small model refused the first, and the items can then be split; the text
+    unchanged otherwise."""
+    found = RUN_OUT_ADD.match(text.strip())
+    if found is None or plain(found.group("list")) not in _todo_lists(catalog):
+        return text
+    items = found.group("items")
+    if items.lower().startswith("to ") or not 1 <= len(re.split(r",\s*|\s+and\s+", items)) <= 6:
+        return text  # "I need to call the plumber, put it on the chores list": a task, said as the model reads it
+    post = re.sub(r"^(?:on|onto)\b", "to", found.group("post"), flags=re.I)
+    return f"add {items} {post}"
+
+
+def _todo_lists(catalog: Catalog) -> set[str]:
+    home = catalog.home
+    return {plain(n) for e in (home.entities if home else []) if e.domain == "todo" for n in [e.name, *e.aliases]}

@@ -65,20 +65,24 @@ SETPOINT = re.compile(
     rf"\b(?:to|at|on)\s+(?P<n>{AMOUNT})(?![\d.,:]|\s*(?:%|percent|per cent|am|pm|o'?clock|h\b|hours?|min))"
     rf"(?:\s*{DEGREES})?"
     rf"|\b(?P<n2>{AMOUNT})\s*{DEGREES}"
+    rf"|\b(?:make|keep|have|want|like|need)\s+it\s+(?P<n3>{AMOUNT})(?![\d.,:]|\s*(?:%|percent|per cent|am|pm|o'?clock))"
+    rf"|(?:^|,\s*)(?P<n4>{AMOUNT})\s+(?:in|for)\s+(?:here|this room|the\s)"
 )
 MODE_WORDS = re.compile(r"\b(?:mode|eco|away|boost|comfort|sleep|auto|cool|cooling|dry|fan|off|preset)\b")
 
 
 def temperature_setpoint(text: str) -> float | None:
-    """The target an absolute temperature request names ("bedroom heating at 18.5", "19 degrees in the office"),
-    else None; None too for a relative request or one that also names a mode (the model decides those)."""
+    """The target an absolute temperature request names ("bedroom heating at 18.5", "19 degrees in the office",
+    "make it 21 in the study", "21 in here please"), else None; None too for a relative request or one that also
+    names a mode (the model decides those)."""
     said = text.lower()
     if temperature_step(said) is not None or MODE_WORDS.search(said):
         return None
     match = SETPOINT.search(said)
     if match is None:
         return None
-    return float((match.group("n") or match.group("n2")).replace(",", "."))
+    number = match.group("n") or match.group("n2") or match.group("n3") or match.group("n4")
+    return float(number.replace(",", "."))
 
 
 WHY_BRIGHTER = re.compile(r"\b(?:too dark|too dim)\b")
@@ -147,6 +151,26 @@ def volume_level(text: str) -> float | None:
     number = match.group("n") or match.group("p")
     percent = int(number) if number else LEVEL_WORDS[match.group("word")]
     return percent / 100 if 0 <= percent <= 100 else None
+
+
+PERCENTAGE_ARG = "percentage"
+SPEED_STEP_ARG = "percentage_step"
+FAN_LEVEL = re.compile(
+    r"\b(?:on|to|at)\s+(?P<word>full|max|maximum|half|a quarter|three quarters)(?:\s+(?:speed|power|blast|whack))?\b"
+    r"(?!\s+(?:brightness|volume))|\b(?P<word2>full|top|max|maximum|half)\s+(?:speed|power|blast)\b"
+    r"|\b(?P<out>flat out)\b"
+)
+
+
+def fan_level(text: str) -> int | None:
+    """The fan speed a request says in words ("the stove fan on full" → 100, "at half speed" → 50), else None."""
+    match = FAN_LEVEL.search(text.lower())
+    if match is None:
+        return None
+    if match.group("out"):
+        return 100
+    word = match.group("word") or match.group("word2")
+    return 100 if word == "top" else LEVEL_WORDS[word]
 
 
 BRIGHTNESS_ARG = "brightness_pct"
@@ -279,7 +303,7 @@ def value_pins(
                 pins[fn.key] = {TEMPERATURE_ARG: value}
     named: list[tuple[str, Any]] = [(POSITION_ARG, cover_position(text)), (BRIGHTNESS_STEP_ARG, brightness_step(text))]
     named += [(VOLUME_ARG, volume_level(text)), (BRIGHTNESS_ARG, brightness_level(text)), (KELVIN_ARG, kelvin(text))]
-    named.append((COLOR_ARG, color_name(text, functions, catalog)))
+    named += [(COLOR_ARG, color_name(text, functions, catalog)), (PERCENTAGE_ARG, fan_level(text))]
     pins.update(duration_values(text, functions, catalog))
     item = added_item(text)
     for fn in functions:

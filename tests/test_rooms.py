@@ -58,6 +58,13 @@ def test_a_missing_room_gets_an_answer_and_no_call(
         ("turn off the light on the landing", None),  # no such room: the model's business
         ("turn on the star lamp in the kitchen", None),  # a device named in full: the model decides
         ("turn on the radiator", None),  # no room said
+        ("switch on the lamp in the kitchen, the tea's brewing", None),  # "switch" the verb, not a device
+        ("turn on the switch in the bathroom", ("switch", "bathroom")),
+        ("set the guest wc radiator to 20", ("radiator", "guest wc")),  # the room before the kind
+        ("office fan on please", ("fan", "office")),
+        ("in the balcony switch on the lights", None),  # the verb after the room
+        ("set the kitchen radiator to 22", None),
+        ("open the living room blind", None),
     ],
 )
 def test_a_device_the_room_does_not_have(flat_catalog: Catalog, text: str, missing: tuple[str, str] | None) -> None:

@@ -11,6 +11,7 @@ from homefc.home import home_from_data
 from homefc.plurals import split_areas, split_both
 from homefc.rooms import clause_areas
 from homefc.splits import (
+    restated_add,
     split_clauses,
     split_items,
     split_list,
@@ -305,11 +306,32 @@ def test_lights_of_several_areas_are_one_request_per_area(flat_catalog: Catalog)
         "turn off all the lights in the hall",
         "turn off all the lights in the lounge",
     ]
+    # A narrower noun they share goes with each area (singular for one device), and so does a trailing reason.
+    assert split_areas("the living room and kitchen ceiling lights off, we're out", flat_catalog) == [
+        "the living room ceiling light off, we're out",
+        "the kitchen ceiling light off, we're out",
+    ]
     for whole in (
-        "the living room and kitchen ceiling lights off",  # a narrower noun they share
         "turn off the kitchen lights and the hall lamp",
         "kitchen lights off",
         "turn off the kitchen and hall lights and the radio",
+    ):
+        assert split_areas(whole, flat_catalog) == [whole]
+
+
+def test_a_plural_kind_of_several_areas_is_one_request_per_area_that_has_it(flat_catalog: Catalog) -> None:
+    assert split_areas("close the blinds in the living room and the bedroom", flat_catalog) == [
+        "close the blind in the living room",
+        "close the blind in the bedroom",
+    ]
+    assert split_areas("radiators in the office and the bathroom to 19 please", flat_catalog) == [
+        "radiator in the office to 19 please",
+        "radiator in the bathroom to 19 please",
+    ]
+    for whole in (
+        "close the blinds in the living room and the kitchen",  # the kitchen has no blind
+        "move the radiator from the office to the bathroom",
+        "open the blind in the living room and the bedroom",  # not a plural
     ):
         assert split_areas(whole, flat_catalog) == [whole]
 
@@ -377,3 +399,36 @@ def test_a_rooms_plural_kind_is_each_device_that_says_it(domains: dict[str, Doma
     ]
     assert split_both("conservatory lights off", catalog) == ["conservatory lights off"]  # rules.area_lights
     assert split_both("open the conservatory doors", catalog) == ["open the conservatory doors"]  # one door
+
+
+def test_more_breaks_between_requests(flat_catalog: Catalog) -> None:
+    # A bare state before the place, and a value with its unit after it, say what to do.
+    assert split_clauses("Lights off in the kitchen and the hall, and lock the front door") == [
+        "Lights off in the kitchen and the hall",
+        "lock the front door",
+    ]
+    assert split_clauses("lock the front door, and the humidifier to 50 percent humidity") == [
+        "lock the front door",
+        "the humidifier to 50 percent humidity",
+    ]
+    # A device's one-word name is a list item.
+    assert split_list("turn off the printer, the tree and the coffee machine, we're going away", flat_catalog) == [
+        "turn off the printer, we're going away",
+        "turn off the tree, we're going away",
+        "turn off the coffee machine, we're going away",
+    ]
+    assert split_list("turn off the printer, the fridge and the coffee machine", flat_catalog) == [
+        "turn off the printer, the fridge and the coffee machine"
+    ]
+
+
+def test_things_run_out_of_are_added_as_said(flat_catalog: Catalog) -> None:
+    """The model refused "we're out of firelighters, stick them on the shopping list"."""
+    assert restated_add("We're out of firelighters, stick them on the shopping list", flat_catalog) == (
+        "add firelighters to the shopping list"
+    )
+    said = "we need matches, tealights and bin bags, can you put them on the shopping list please"
+    assert restated_add(said, flat_catalog) == "add matches, tealights and bin bags to the shopping list"
+    assert split_items(restated_add(said, flat_catalog), flat_catalog)[2] == "add bin bags to the shopping list"
+    for whole in ("I need a break, put it on the calendar", "add milk to the shopping list"):
+        assert restated_add(whole, flat_catalog) == whole
