@@ -47,8 +47,9 @@ def names_said(text: str, functions: Sequence[Function], catalog: Catalog) -> Sa
     return Said(names, found_ids, said)
 
 
-CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract)\b")
-OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open|out|extend)\b")
+CLOSE_WORDS = re.compile(r"\b(?:down|lower|close|shut|retract|draw(?!(?:\s+\S+){0,3}?\s+(?:back|open|apart)\b))\b")
+"""Words that close a cover: "draw the curtains" closes them, "draw the curtains back" opens them."""
+OPEN_WORDS = re.compile(r"\b(?:up|raise|lift|open|out|extend|draw(?=(?:\s+\S+){0,3}?\s+(?:back|apart)\b))\b")
 STOP_WORDS = re.compile(r"\b(?:stop|halt|pause|hold|freeze|stay|where it is)\b")
 TILT_WORDS = re.compile(r"\b(?:tilt|tilted|tilting|slats?|louvres?|louvers?|angle)\b")
 TILT_SERVICES = frozenset(
@@ -193,7 +194,8 @@ on"): "start the Roborock, the kitchen floor is a mess" asks nothing."""
 ACTS = re.compile(
     r"\b(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|arm|disarm|raise"
     r"|lower|make|put|add|remove|run|activate|deactivate|mute|unmute|skip|dock|send|pull|lift|press|increase"
-    r"|decrease|enable|disable|up|down|going|hoovering|vacuuming|cleaning|reboot|restart)\b|\bto \d"
+    r"|decrease|enable|disable|up|down|going|hoovering|vacuuming|cleaning|reboot|restart|draw|roll|extend|retract"
+    r"|tilt)\b|\bto \d"
 )
 """Words that ask for an action: a verb, a direction, a value ("to 45")."""
 

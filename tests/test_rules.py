@@ -337,6 +337,9 @@ DIRECTION_AND_TILT = {"open_cover", "stop_cover", "open_cover_tilt", "close_cove
         ("close the top up blind", "up_blind", {"open_cover", "stop_cover"}),  # "up" in its name is no direction
         ("roll out the office blind", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
         ("retract the office blind", "office_blind", DIRECTION_AND_TILT),
+        # "Draw the curtains in the study, it's getting dark" had stopped them.
+        ("draw the office blind, it's getting dark", "office_blind", DIRECTION_AND_TILT),
+        ("draw the office blind back", "office_blind", DIRECTION_AND_TILT - {"open_cover"} | {"close_cover"}),
     ],
 )
 def test_cover_services_the_words_rule_out(slatted: Catalog, text: str, entity: str, dropped: set[str]) -> None:
