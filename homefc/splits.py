@@ -23,12 +23,13 @@ CLAUSE_BREAK = re.compile(
     + r"\b)|,\s*(?:and\s+)?(?=(?:(?:please|can you|could you|would you|will you)\s+)?"
     + VERBS
     + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)|(?<=\bout))(?:,\s*(?:and\s+)?|,?\s+and\s+)"
-    + r"|(?:(?<=\d)|(?<=%)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bdegree)),?\s+and\s+)\s*",
+    + r"|(?:(?<=\d)|(?<=%)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bdegree)),?\s+and\s+"
+    + r"|,?\s+and\s+(?=(?:the\s+)?volume\b)|,\s*(?=(?:the\s+)?volume\b))\s*",
     re.I,
 )
 """Where one request ends and another begins: "…; …", "…, then …", "… and also …", "…(,) and <verb> …",
-"…, <verb> …", "…, and …", "… on/off/up/down/out(,) and …", "… on, …", "… to 21 and …" (split_clauses keeps the
-sentence whole unless each part says what to do)."""
+"…, <verb> …", "…, and …", "… on/off/up/down/out(,) and …", "… on, …", "… to 21 and …", "… and the volume …"
+(split_clauses keeps the sentence whole unless each part says what to do)."""
 SEQUENCE = re.compile(r";|\b(?:then|after that)\b", re.I)
 """A break that puts one request after another, not one action on two devices."""
 PARTICLE = re.compile(r"\b(?:on|off|up|down)\b")
@@ -195,8 +196,8 @@ VALUE_END = re.compile(
     r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?(?: (?:humidity|brightness|volume|speed))?$"
 )
 SAYS_WHAT = re.compile(
-    r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)|"
-    + VALUE_END.pattern
+    r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)"
+    r"|^(?:the )?volume (?:(?:to|at) )?(?:\d|half|full|max|a quarter)|" + VALUE_END.pattern
 )
 """A bare state or value after a device: "the radiator off", "the pendant down to 30 percent", "the spots to 60 %",
 "the fan on at half speed"."""

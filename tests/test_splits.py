@@ -411,6 +411,12 @@ def test_more_breaks_between_requests(flat_catalog: Catalog) -> None:
         "lock the front door",
         "the humidifier to 50 percent humidity",
     ]
+    # The volume after a source is a request of its own, read in the room named before.
+    assert split_clauses("Put Radio 3 on in the study and the volume to half") == [
+        "Put Radio 3 on in the study",
+        "the volume to half",
+    ]
+    assert split_clauses("put the radio on and the volume up a bit") == ["put the radio on and the volume up a bit"]
     # A device's one-word name is a list item.
     assert split_list("turn off the printer, the tree and the coffee machine, we're going away", flat_catalog) == [
         "turn off the printer, we're going away",
