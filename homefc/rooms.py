@@ -16,7 +16,7 @@ from homefc.catalog import Catalog
 from homefc.onedevice import DEVICE_NOUNS
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.rules import is_kind
-from homefc.splits import names_a_device
+from homefc.splits import entity_names, names_a_device
 
 ROOM_KINDS: tuple[tuple[str, ...], ...] = (
     ("kitchen", "kitchenette"),
@@ -161,12 +161,12 @@ def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
     holds "bathroom radiator" (another room's "Garden light" is no light of the garden's)."""
     home = catalog.home
     assert home is not None
-    names = " | ".join(plain(n) for e in home.entities for n in [e.name, *e.aliases])
+    names = [f" {n}" for n in catalog.memo("entity_names", entity_names)]
     for area in home.areas:
         for room in {plain(n) for n in [area.name, *area.aliases]} - {""}:
             for found in re.finditer(rf"\b{re.escape(room)} (?P<noun>[\w']+?)s?\b", said):
                 noun = found.group("noun")
-                if noun not in KIND_DOMAINS or re.search(rf"\b{re.escape(room)} {re.escape(noun)}", names):
+                if noun not in KIND_DOMAINS or any(f" {room} {noun}" in n for n in names):
                     continue
                 if _verb_said(said, found):  # "in library 2 switch on the lamps"
                     continue
