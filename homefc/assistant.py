@@ -15,7 +15,7 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
 from homefc.hostile import REFUSAL, injected
-from homefc.implied import dark_room_lights, measured_reads, reads_the_place
+from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
 from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device, speakers_own
 from homefc.plurals import split_areas, split_both
@@ -245,11 +245,7 @@ class Assistant:
         (docs/conventions.md: that room's lights on; "too dark" brightens one on, so the model keeps that)."""
         if (lights := area_lights(text, self.catalog, context_area)) is not None:
             return lights
-        home = self.catalog.home
-        dark = dark_room_lights(text, self.catalog, context_area) if brightness_step(text) is None else []
-        entity = home.entity(dark[0].entity_id) if home is not None and dark and dark[0].entity_id else None
-        area = home.area(entity.area) if home is not None and entity is not None and entity.area else None
-        return AreaLights("light.turn_on", area, dark) if area is not None else None
+        return dark_room(text, self.catalog, context_area) if brightness_step(text) is None else None
 
     def _ask_one(
         self,

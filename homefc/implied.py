@@ -14,7 +14,7 @@ from homefc.asked import ACTS, DARK_SAID
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
 from homefc.references import plain
-from homefc.rules import said_or_here_area
+from homefc.rules import AreaLights, said_or_here_area
 
 ASKS = re.compile(r"(?:why|what|whats|what's|how|hows|how's|is|are|does|do|did|was|were)\b")
 """A question's first word ("why is it so dark in here" may want an answer, not a light)."""
@@ -25,19 +25,26 @@ def dark_room_lights(text: str, catalog: Catalog, context_area: str | None = Non
     words ask for light without saying what to do ("I can't see a thing in here"); empty otherwise, and for a
     question or words that act ("it's pitch black, open the curtains"). The model may answer such words as
     chit-chat or switch on another room's light; the run time then asks again with these alone."""
+    lights = dark_room(text, catalog, context_area)
+    return lights.functions if lights is not None else []
+
+
+def dark_room(text: str, catalog: Catalog, context_area: str | None = None) -> AreaLights | None:
+    """The room and its lights' turn_on that dark_room_lights reads from the words, or None."""
     home = catalog.home
     said = plain(text)
     if home is None or not DARK_SAID.search(said) or "?" in text or ASKS.match(said) or ACTS.search(said):
-        return []
+        return None
     area = said_or_here_area(catalog, said, context_area)
     if area is None:
-        return []
+        return None
     # From the whole home: retrieval may offer another room's lights for words that name none.
-    return [
+    lights = [
         fn
         for e in home.entities
         if e.domain == "light" and e.area == area.id and (fn := catalog.get("light.turn_on", e.id)) is not None
     ]
+    return AreaLights("light.turn_on", area, lights) if lights else None
 
 
 MEASURED = {
