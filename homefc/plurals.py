@@ -176,15 +176,14 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
         return [text]
     outside = (said[:first] + " " + said[last:]).split()
     extra = [w for w in outside if w not in AREA_LIGHTS_WORDS | {"both"}]
-    lights = re.search(r"\b(?:lights|lamps)\b", said) and not extra
-    if lights:
-        return [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+    parts = [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
+    if re.search(r"\b(?:lights|lamps)\b", said) and not extra:
+        return parts
     kind = [w for w in outside if w in ("lights", "lamps") or w not in AREA_LIGHTS_WORDS | {"both"}]
     found = _kind_in_each(kind, [c[2] for c in chosen], catalog)
     if found is None:
         return [text]
     plural, singular, counts = found
-    parts = [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
     # "the blue room radiators" for its one radiator had the model set another room's too.
     return [re.sub(rf"\b{plural}\b", singular, p, count=1) if n == 1 else p for p, n in zip(parts, counts, strict=True)]
 
