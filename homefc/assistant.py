@@ -34,6 +34,8 @@ from homefc.rules import (
     narrow,
 )
 from homefc.splits import (
+    carried_list,
+    named_back_reference,
     restated_add,
     split_clauses,
     split_items,
@@ -200,6 +202,7 @@ class Assistant:
         clean, truncated = clean_text(text, self.max_input_chars)
         if self.rules:
             clean = restated_add(owner_pronouns(digits(clean), self.catalog), self.catalog)
+            clean = named_back_reference(clean, self.catalog)
         result = AskResult(text=clean, truncated=truncated)
         if not clean:
             result.answer = EMPTY_REPLY
@@ -218,7 +221,7 @@ class Assistant:
             items = [part for item in items for part in split_areas(item, self.catalog)]
             pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
-            clauses = [part for twin in twins for part in split_items(twin, self.catalog)]
+            clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)])
         if len(clauses) == 1:
             self._ask_one(result, on_prose=on_prose, **options)
         else:

@@ -33,6 +33,8 @@ def split_both(text: str, catalog: Catalog) -> list[str]:
     the name's singular and its twin) → one request per twin; [text] otherwise."""
     if catalog.home is None:
         return [text]
+    if len(shared := _shared_noun(text, catalog)) > 1 or len(shared := _counted(text, catalog)) > 1:
+        return shared
     pair = ONE_AND_TWO.search(text)
     if pair is not None:
         return _numbered_pair(text, pair, catalog)
@@ -41,11 +43,99 @@ def split_both(text: str, catalog: Catalog) -> list[str]:
         twins = _plural_twins(text, catalog)
         return twins if len(twins) > 1 else _area_plural(text, catalog)
     name = plain(match.group("name"))
+    head, tail = text[: match.start()], text[match.end() :]
     for base in (name, name.removesuffix("s")):
-        for one, two in ((base, f"{base} 2"), (f"left {base}", f"right {base}"), (f"{base} left", f"{base} right")):
+        for one, two in (
+            (base, f"{base} 2"),
+            (f"{base} 1", f"{base} 2"),
+            (f"left {base}", f"right {base}"),
+            (f"{base} left", f"{base} right"),
+        ):
             if is_entity_name(catalog, one) and is_entity_name(catalog, two):
-                head, tail = text[: match.start()], text[match.end() :]
                 return [f"{head}{one}{tail}".strip(), f"{head}{two}{tail}".strip()]
+    return _both_of_a_kind(text, match, catalog)
+
+
+def _both_of_a_kind(text: str, match: re.Match[str], catalog: Catalog) -> list[str]:
+    """ "get both robots cleaning" where exactly two devices of one domain have "robot" in a name or alias: one
+    request per device; [text] otherwise."""
+    words = match.group("name").split()
+    home = catalog.home
+    for size in range(len(words), 0, -1):
+        said = plain(" ".join(words[:size]))
+        noun = said[:-2] if said.endswith("es") and said[:-2] in KIND_DOMAINS else said.removesuffix("s")
+        if noun == said:
+            continue
+        found = [
+            e
+            for e in (home.entities if home else [])
+            if any(re.search(rf"\b{re.escape(noun)}s?\b", plain(n)) for n in [e.name, *e.aliases])
+        ]
+        if len(found) == 2 and found[0].domain == found[1].domain:
+            start = match.start("name")
+            end = start + len(" ".join(words[:size]))
+            head = text[: match.start()]
+            return [f"{head}{plain(e.name)}{text[end:]}".strip() for e in found]
+    return [text]
+
+
+COUNTED = re.compile(
+    r"\b(?:all\s+)?(?P<n>two|three|four|[234])\s+(?:of\s+the\s+)?(?P<noun>[a-z]+?)(?:es|s)\b"
+    r"(?:\s+(?:in|on|at|of|by)\s+the\s+(?P<place>[\w' ]+?))?(?=\s*(?:,|please|[.!?]|$)|\s+(?:on|off|up|down)\b)",
+    re.I,
+)
+COUNTS = {"two": 2, "three": 3, "four": 4, "2": 2, "3": 3, "4": 4}
+
+
+def _counted(text: str, catalog: Catalog) -> list[str]:
+    """ "shut all three blinds in the bay window" where exactly three devices of one domain have "blind" and a word of
+    "bay window" in a name (or are in the room said): one request per device; [text] otherwise."""
+    found = COUNTED.search(text)
+    home = catalog.home
+    if found is None or home is None:
+        return [text]
+    noun, place = found.group("noun").lower(), plain(found.group("place") or "")
+    area = find_area(catalog, place) if place else None
+    words = set(place.split()) - set(KIND_DOMAINS) - {"room", "the"}
+    devices = []
+    for e in home.entities:
+        said = plain(" ".join([e.name, *e.aliases]))
+        if not re.search(rf"\b{re.escape(noun)}s?\b", said):
+            continue
+        if place and not (e.area == (area.id if area else None) or words & set(said.split())):
+            continue
+        devices.append(e)
+    if len(devices) != COUNTS[found.group("n").lower()] or len({e.domain for e in devices}) > 1:
+        return [text]
+    head, tail = text[: found.start()], text[found.end() :]
+    return [f"{head}{plain(e.name)}{tail}".strip() for e in devices]
+
+
+AND = re.compile(r"(?:,\s*)?\s+(?:and|&)\s+(?:the\s+)?", re.I)
+NAMED_BEFORE = re.compile(r"(?:(?P<more>(?:[\w']+,\s*){1,2})|\b)(?P<a>(?:[\w']+\s+)?[\w']+)$")
+
+
+def _shared_noun(text: str, catalog: Catalog) -> list[str]:
+    """ "are the front and back doors locked", "lock the front, back and side doors" where the home has "Front door",
+    "Back door" (and "Side door"): one request per device; [text] otherwise."""
+    for join in AND.finditer(text):
+        before, after = text[: join.start()], text[join.end() :]
+        for b_words in (1, 2):
+            right = re.match(
+                rf"(?P<b>[\w']+(?:\s+[\w']+){{{b_words - 1}}})\s+(?P<noun>[\w']+?)(?P<plural>e?s)\b", after
+            )
+            left = NAMED_BEFORE.search(before)
+            if right is None or left is None:
+                continue
+            nouns = [right.group("noun") + right.group("plural")[:-1], right.group("noun")]
+            lefts = left.group("a").split()
+            for a in dict.fromkeys([" ".join(lefts[-1:]), " ".join(lefts)]):
+                names = [m.strip() for m in (left.group("more") or "").split(",") if m.strip()] + [a, right.group("b")]
+                for noun in dict.fromkeys(nouns):
+                    if all(is_entity_name(catalog, plain(f"{n} {noun}")) for n in names):
+                        start = left.start("more") if left.group("more") else left.end("a") - len(a)
+                        head, tail = text[:start], after[right.end() :]
+                        return [f"{head}{n} {noun}{tail}" for n in names]
     return [text]
 
 
@@ -86,7 +176,7 @@ def _area_plural(text: str, catalog: Catalog) -> list[str]:
     return [text]
 
 
-SIDE = re.compile(r"left|right|\d+")
+SIDE = re.compile(r"left|right|middle|centre|center|\d+")
 
 
 def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
@@ -105,6 +195,11 @@ def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
             for start, end in spans:
                 if words[end - 1] in KIND_DOMAINS:
                     shared.setdefault(" ".join(words[start:end]), {}).setdefault(entity.id, plain(entity.name))
+            if len(words) > 1 and SIDE.fullmatch(words[-1]):
+                # The whole name before its side or number ("Lily spot" of "Lily spot 1", "Hue Play" of "Hue Play
+                # left"), whatever noun ends it.
+                stem = " ".join(w for w in words if not SIDE.fullmatch(w))
+                shared.setdefault(stem, {}).setdefault(entity.id, plain(entity.name))
     names = catalog.memo("entity_names", entity_names)
     out = []
     for phrase, found in sorted(shared.items(), key=lambda p: -len(p[0])):
@@ -116,7 +211,9 @@ def _twin_plurals(catalog: Catalog) -> list[tuple[list[str], re.Pattern[str]]]:
         words = phrase.split()
         if find_area(catalog, " ".join(words[:-1])) is not None and len(words) == 2 and words[-1] == "light":
             continue  # "kitchen lights": every light of the room (rules.area_lights)
-        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + r"s\b(?!\s+(?:1|2|one|two)\b)"
+        # "the lily spots", and for a name that ends in no kind, a plural after it ("the Hue Play bars").
+        plural = r"s\b" if words[-1] in KIND_DOMAINS else r"(?:s|\s+[a-z]{3,}s)\b"
+        pattern = r"\b" + r"\s+".join(map(re.escape, words)) + plural + r"(?!\s+(?:1|2|one|two)\b)"
         out.append((list(found.values()), re.compile(pattern, re.I)))
     return out
 

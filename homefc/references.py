@@ -90,6 +90,9 @@ ACTION_WORDS = frozenset(
         "draw",
         "extend",
         "retract",
+        "take",
+        "tick",
+        "cross",
     ]
 )
 STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")
@@ -152,7 +155,8 @@ def owner_pronouns(text: str, catalog: Catalog) -> str:
     """The text with "his", "her" or "their" after the one owner the home names things by replaced by that owner:
     "turn off Kai's ceiling light and his LED strip" → "… and Kai's LED strip", so Kai's strip is found."""
     known = catalog.memo("owners", _owners)
-    said = [m for m in OWNER.finditer(text) if m.group(1).lower() in known]
+    # "nan wants custard creams, put them on her list": the owner said by name alone counts too.
+    said = [m for m in re.finditer(r"\b([A-Za-z]+)(?:'s)?\b", text) if m.group(1).lower() in known]
     if not said or len({m.group(1).lower() for m in said}) > 1:
         return text
     first = said[0]

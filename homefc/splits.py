@@ -24,7 +24,8 @@ CLAUSE_BREAK = re.compile(
     + VERBS
     + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)|(?<=\bout))(?:,\s*(?:and\s+)?|,?\s+and\s+)"
     + r"|(?:(?<=\d)|(?<=%)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bdegree)),?\s+and\s+"
-    + r"|,?\s+and\s+(?=(?:the\s+)?volume\b)|,\s*(?=(?:the\s+)?volume\b))\s*",
+    + r"|,?\s+and\s+(?=(?:the\s+)?volume\b)|,\s*(?=(?:the\s+)?volume\b)"
+    + r"|(?<=[\w?])[?,]?\s+and\s+(?=(?:how|what|what's|whats|is|are|has|have)\s+(?!it\b|they\b|them\b)))\s*",
     re.I,
 )
 """Where one request ends and another begins: "…; …", "…, then …", "… and also …", "…(,) and <verb> …",
@@ -41,8 +42,12 @@ LIST_REQUEST = re.compile(
     re.I,
 )
 """One action on a list of devices: "turn off the A, B and C", "A, B and C off"."""
-STATEMENT = re.compile(r"^(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|\s+(?:is|are|am|was|were|has|have|had)\b)", re.I)
-"""An item that is a reason, not a device: "…, he's fallen asleep"."""
+STATEMENT = re.compile(
+    r"^(?:(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|\s+(?:is|are|am|was|were|has|have|had)\b)"
+    r"|(?:just\s+)?(?:off to|off out|heading (?:out|off|to)|going (?:out|to)|leaving for)\b)",
+    re.I,
+)
+"""An item that is a reason, not a device: "…, he's fallen asleep", "off to the gym, …"."""
 BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
 
 
@@ -100,7 +105,9 @@ def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
     for before, sep, part in zip(parts, breaks, parts[1:], strict=False):
         # "… heating to 21 and the front room radiator to 20", "lock the shed, and the dehumidifier to 50 percent": a
         # value of its own.
-        own_value = VALUE_END.search(plain(part)) and (VALUE_END.search(plain(before)) or "," in sep)
+        own_value = VALUE_END.search(POLITE_END.sub("", plain(part))) and (
+            VALUE_END.search(POLITE_END.sub("", plain(before))) or "," in sep
+        )
         if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)) or own_value:
             continue
         return True
@@ -125,6 +132,15 @@ def split_list(text: str, catalog: Catalog | None = None) -> list[str]:
     if not (prefix or tail):
         # No action shared by the items: "I'm getting in the shower, extractor on and the mirror light too".
         return [text]
+    owned = [bool(SAYS_WHAT.search(plain(i))) for i in items[:-1]]
+    if any(owned):
+        # "set the lamp to 50 percent, the downlights to 20 and the nanoleaf off": each item says its own value, so
+        # the tail is the last item's alone.
+        if not all(owned) or not prefix:
+            return [text]
+        return [f"{prefix}{item}".strip() + reason for item in items[:-1]] + [
+            f"{prefix}{items[-1]}{tail}".strip() + reason
+        ]
     return [f"{prefix}{item}{tail}".strip() + reason for item in items]
 
 
@@ -152,23 +168,47 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     prefix, tail = match.group("prefix") or "", match.group("tail") or ""
     if not 2 <= len(items) <= 4 or not (prefix or tail):
         return [text]
-    if any(not is_entity_name(catalog, i) for i in items):
+    if any(not is_entity_name(catalog, i) and not _names_one(catalog, i) for i in items):
         return [text]
     return [f"{prefix}{item}{tail}".strip() + reason for item in items]
 
 
+def _names_one(catalog: Catalog, said: str) -> bool:
+    """Whether the words are part of one device's names or aliases and of no other device's ("the denon" of "Denon
+    receiver" and its "Denon sound mode", "the era 300" of "Sonos Era 300"), and not a kind of device or a room."""
+    if said in KIND_DOMAINS or find_area(catalog, said) is not None:
+        return False
+    return len(catalog.memo("name_parts", _name_parts).get(said, ())) == 1
+
+
+def _name_parts(catalog: Catalog) -> dict[str, set[str]]:
+    """Every run of whole words in an entity's names and aliases → the devices (or lone entities) that have it."""
+    parts: dict[str, set[str]] = {}
+    for entity in catalog.home.entities if catalog.home else []:
+        for name in [entity.name, *entity.aliases]:
+            words = plain(name).split()
+            for start in range(len(words)):
+                for end in range(start + 1, len(words) + 1):
+                    parts.setdefault(" ".join(words[start:end]), set()).add(entity.device or entity.id)
+    return parts
+
+
 ADD_ITEMS = re.compile(
-    r"^(?P<pre>(?:.*?\b)?(?:add|put)\s+)(?P<items>[\w' -]+?(?:,\s*[\w' -]+?)*,?\s+and\s+[\w' -]+?)"
-    r"(?P<post>\s+(?:to|on)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))[.!?]*$",
+    r"^(?P<pre>(?:.*?\b)?(?:add|put|remove|delete|(?:tick|cross|mark|take|strike)\s+off)\s+)"
+    r"(?P<items>[\w' -]+?(?:,\s*[\w' -]+?)*,?\s+and\s+[\w' -]+?)"
+    r"(?P<post>\s+(?:to|on|onto|off|from)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))[.!?]*$",
     re.I,
 )
-"""Several items for one list: "add eggs and butter to the shopping list"."""
+"""Several items for one list: "add eggs and butter to the shopping list", "tick off eggs and milk on the list"."""
 
 
 def split_items(text: str, catalog: Catalog) -> list[str]:
-    """One request per item where several are added to one to-do list of the home ("add eggs and butter to the
-    shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words, not led by a verb."""
-    match = ADD_ITEMS.match(text.strip())
+    """One request per item where several are added to (or ticked off) one to-do list of the home ("add eggs and
+    butter to the shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words, not
+    led by a verb."""
+    found = trailing_reason(text)
+    reason = found.group(0) if found is not None else ""
+    match = ADD_ITEMS.match((text[: found.start()] if found is not None else text).strip())
     if match is None or catalog.home is None:
         return [text]
     if plain(match.group("list")) not in _todo_lists(catalog):
@@ -177,7 +217,50 @@ def split_items(text: str, catalog: Catalog) -> list[str]:
     # A verb starts a request, not an item; "tonic water" is an item.
     if len(items) < 2 or any(not 1 <= len(i.split()) <= 3 or has_action(i.split()[0]) for i in items):
         return [text]
-    return [f"{match.group('pre')}{item}{match.group('post')}" for item in items]
+    return [f"{match.group('pre')}{item}{match.group('post')}{reason}" for item in items]
+
+
+LIST_SAID = re.compile(r"\b(?:the|my|our|[a-z]+'s)\s+(?:[\w'-]+\s+){0,2}?list\b", re.I)
+BARE_ADD = re.compile(
+    r"^(?:and\s+)?(?:also\s+)?(?:add|put|stick|pop)\s+(?!.*\b(?:to|on|onto)\s+(?:the|my|our)\b)", re.I
+)
+
+
+def carried_list(clauses: Sequence[str]) -> list[str]:
+    """Clauses where an "add …" that names no list takes the list the clause before named ("take radio times off
+    nan's list and add a birthday card" → "add a birthday card to nan's list")."""
+    out = list(clauses)
+    for i in range(1, len(out)):
+        found = LIST_SAID.search(out[i - 1])
+        if found is not None and BARE_ADD.match(out[i]) and not LIST_SAID.search(out[i]):
+            out[i] = f"{out[i].rstrip(' .!')} to {found.group(0)}"
+    return out
+
+
+THEN_IT = re.compile(
+    rf"^(?P<first>.+?)(?P<join>,?\s+and\s+(?:then\s+)?|,\s*(?:then\s+)?)(?P<verb>{VERBS})\s+(?P<pronoun>it|them)\b",
+    re.I,
+)
+
+
+SWITCHED = re.compile(r"\b(?:turn|switch|put|flick)\s+(?:on|off)\b|\b(?:on|off)$")
+
+
+def named_back_reference(text: str, catalog: Catalog) -> str:
+    """ "put the kitchen radio on classic fm and turn it up a bit" → "… and turn the kitchen radio up a bit": a
+    pronoun after a verb of a second clause, where the first clause names one device in full, is that device (so
+    the clauses split, each with its device)."""
+    found = THEN_IT.match(text.strip())
+    if found is None or SWITCHED.search(plain(found.group("first"))):
+        # "turn on the lamp and then dim it" is one change of the lamp: a second pass would not see it on.
+        return text
+    said = f" {plain(found.group('first'))} "
+    names = [n for n in catalog.memo("entity_names", entity_names) if f" {n} " in said]
+    names = [n for n in names if not any(n != m and f" {n} " in f" {m} " for m in names)]
+    if len(names) != 1:
+        return text
+    start, end = found.span("pronoun")
+    return f"{text.strip()[:start]}the {names[0]}{text.strip()[end:]}"
 
 
 def is_entity_name(catalog: Catalog, said: str) -> bool:
@@ -192,8 +275,14 @@ def entity_names(catalog: Catalog) -> frozenset[str]:
 
 
 STEP_END = re.compile(r"\b(?:up|down) (?:by )?\d+(?:[.,]\d+)? ?(?:degrees?|%|percent)$")
+COLOURS = (
+    "red|green|blue|yellow|orange|purple|pink|white|cyan|magenta|violet|indigo|turquoise|gold|lime|teal|navy|coral"
+    "|salmon|lavender"
+)
+"""The light domain's colour names (devices/domains/light.yaml; a test keeps them equal)."""
 VALUE_END = re.compile(
     r"\bto \d+(?:[.,]\d+)? ?(?:%|percent|per cent|degrees?)?(?: (?:humidity|brightness|volume|speed))?$"
+    rf"|(?<!\bthe )\b(?:{COLOURS})$"
 )
 SAYS_WHAT = re.compile(
     r"\b(?:on|off|up|down|out)$|\b(?:on|off|up|down) (?:to|by) \d|\bon at (?:half|full|max|low|medium|high|\d)"
@@ -227,11 +316,12 @@ def _says_what(part: str) -> bool:
 
 
 REASON = re.compile(
-    r",\s*(?:(?:as|because|cos|since|so)\s+)?(?P<reason>(?:(?:the|my|our)\s+)?[\w]+(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
+    r"(?:,\s*(?:(?:as|because|cos|since|so)\s+)?|\s+please\s+(?:(?:as|because|cos|since)\s+)?)(?P<reason>(?:(?:the|my|our)\s+)?[\w]+(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
     r"|was|were|has|have|had|will|need|needs|want|wants|can't|cannot|got)\b)[^,]*)[.!]*$",
     re.I,
 )
-"""A trailing statement: "…, we've all got baths tonight", "…, as it's driving me mad", "…, Joan's asleep"."""
+"""A trailing statement: "…, we've all got baths tonight", "…, as it's driving me mad", "…, Joan's asleep", "… please
+we're done eating"."""
 FELT = re.compile(
     r"\b(?:cold|hot|warm|cool|freezing|boiling|chilly|baking|roasting|dark|bright|gloomy|glare|loud|quiet|noisy"
     r"|stuffy|humid|dry|damp|steamy|smelly)\b",

@@ -77,6 +77,8 @@ def test_answers_to_which_one(flat_catalog: Catalog) -> None:
 def test_his_or_her_after_an_owner_the_home_names_things_by_is_that_owner(flat_catalog: Catalog) -> None:
     said = "close Mia's curtains and turn her night light off, she's asleep"
     assert owner_pronouns(said, flat_catalog) == "close Mia's curtains and turn Mia's night light off, she's asleep"
+    # The owner said by name alone.
+    assert owner_pronouns("Mia wants her night light on", flat_catalog) == "Mia wants Mia's night light on"
     for whole in (
         "turn off her light",  # no owner said
         "turn on Bob's lamp and his fan",  # nothing in the home is Bob's

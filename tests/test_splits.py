@@ -9,13 +9,17 @@ from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
 from homefc.plurals import split_areas, split_both
+from homefc.references import plain
 from homefc.rooms import clause_areas
 from homefc.splits import (
+    carried_list,
+    named_back_reference,
     restated_add,
     split_clauses,
     split_items,
     split_list,
     split_named_pair,
+    trailing_reason,
     without_reason,
 )
 
@@ -438,3 +442,136 @@ def test_things_run_out_of_are_added_as_said(flat_catalog: Catalog) -> None:
     assert split_items(restated_add(said, flat_catalog), flat_catalog)[2] == "add bin bags to the shopping list"
     for whole in ("I need a break, put it on the calendar", "add milk to the shopping list"):
         assert restated_add(whole, flat_catalog) == whole
+
+
+def test_items_with_values_of_their_own_keep_them(domains: dict[str, DomainSpec]) -> None:
+    names = ("Arco lamp", "Living room downlights", "Nanoleaf")
+    lights = [{"id": f"light.l{i}", "name": n} for i, n in enumerate(names)]
+    catalog = build_catalog(home_from_data({"entities": lights}), domains)
+    assert split_list(
+        "set the arco lamp to 50 percent, the living room downlights to 20 and the nanoleaf off", catalog
+    ) == ["set the arco lamp to 50 percent", "set the living room downlights to 20", "set the nanoleaf off"]
+    assert split_clauses("step lights to 30 percent and the wall washers purple please") == [
+        "step lights to 30 percent",
+        "the wall washers purple please",
+    ]
+    assert split_clauses("turn the lamp on and the strip purple") == ["turn the lamp on", "the strip purple"]
+    # A value said once for both stays whole.
+    assert split_clauses("make the lamp and the strip purple") == ["make the lamp and the strip purple"]
+
+
+def test_names_sharing_one_plural_noun_are_one_request_each(domains: dict[str, DomainSpec]) -> None:
+    doors = [{"id": f"lock.{d}_door", "name": f"{d.title()} door"} for d in ("front", "back", "side")]
+    catalog = build_catalog(home_from_data({"entities": [*doors, {"id": "light.hall", "name": "Hall light"}]}), domains)
+    assert split_both("are the front and back doors locked?", catalog) == [
+        "are the front door locked?",
+        "are the back door locked?",
+    ]
+    assert split_both("lock the front, back and side doors", catalog) == [
+        "lock the front door",
+        "lock the back door",
+        "lock the side door",
+    ]
+    assert split_both("lock the front and garage doors", catalog) == ["lock the front and garage doors"]
+
+
+def test_plurals_of_numbered_names_and_both_of_a_kind(domains: dict[str, DomainSpec]) -> None:
+    entities = [
+        {"id": "light.lily_spot_1", "name": "Lily spot 1", "area": "terrace"},
+        {"id": "light.lily_spot_2", "name": "Lily spot 2", "area": "terrace"},
+        {"id": "light.hue_play_left", "name": "Hue Play left", "area": "lounge"},
+        {"id": "light.hue_play_right", "name": "Hue Play right", "area": "lounge"},
+        {"id": "cover.shade_1", "name": "Living room shade 1", "area": "lounge"},
+        {"id": "cover.shade_2", "name": "Living room shade 2", "area": "lounge"},
+        {"id": "vacuum.roborock", "name": "Roborock", "aliases": ["robot vacuum"]},
+        {"id": "vacuum.braava", "name": "Braava", "aliases": ["robot mop"]},
+    ]
+    areas = [{"id": "terrace", "name": "Terrace"}, {"id": "lounge", "name": "Lounge"}]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    assert split_both("make the lily spots green", catalog) == [
+        "make the lily spot 1 green",
+        "make the lily spot 2 green",
+    ]
+    assert split_both("turn on the hue play bars", catalog) == [
+        "turn on the hue play left",
+        "turn on the hue play right",
+    ]
+    assert split_both("close both living room shades", catalog) == [
+        "close living room shade 1",
+        "close living room shade 2",
+    ]
+    assert split_both("get both robots cleaning", catalog) == ["get roborock cleaning", "get braava cleaning"]
+    assert split_both("turn on the lily spot 1", catalog) == ["turn on the lily spot 1"]
+
+
+def test_a_pair_named_by_part_of_each_devices_name_splits(domains: dict[str, DomainSpec]) -> None:
+    entities = [
+        {"id": "media_player.denon", "name": "Denon receiver", "device": "avr"},
+        {"id": "select.denon_mode", "name": "Denon sound mode", "device": "avr"},
+        {"id": "media_player.projector", "name": "Projector"},
+        {"id": "media_player.era", "name": "Sonos Era 300"},
+        {"id": "media_player.era_100", "name": "Sonos Era 100"},
+    ]
+    data = {"devices": [{"id": "avr", "name": "AVR"}], "entities": entities}
+    catalog = build_catalog(home_from_data(data), domains)
+    assert split_named_pair("turn on the projector and the denon", catalog) == [
+        "turn on the projector",
+        "turn on the denon",
+    ]
+    assert split_named_pair("switch off the projector and the era 300", catalog) == [
+        "switch off the projector",
+        "switch off the era 300",
+    ]
+    # "sonos" is two devices' word.
+    assert split_named_pair("switch off the projector and the sonos", catalog) == [
+        "switch off the projector and the sonos"
+    ]
+
+
+def test_ticking_off_several_items_and_a_list_carried_to_the_next_add(flat_catalog: Catalog) -> None:
+    lists = sorted(n for n in (plain(e.name) for e in flat_catalog.home.entities if e.domain == "todo"))
+    name = lists[0]
+    assert split_items(f"tick off coffee beans and limes on the {name}, i got them", flat_catalog) == [
+        f"tick off coffee beans on the {name}, i got them",
+        f"tick off limes on the {name}, i got them",
+    ]
+    assert carried_list(["take radio times off nan's list", "add a birthday card"]) == [
+        "take radio times off nan's list",
+        "add a birthday card to nan's list",
+    ]
+    assert carried_list(["take radio times off nan's list", "add milk to the shopping list"])[1] == (
+        "add milk to the shopping list"
+    )
+
+
+def test_a_pronoun_after_a_second_verb_is_the_device_the_first_clause_names(flat_catalog: Catalog) -> None:
+    name = next(plain(e.name) for e in flat_catalog.home.entities if e.domain == "media_player")
+    assert named_back_reference(f"put the {name} on radio 2 and turn it up a bit", flat_catalog) == (
+        f"put the {name} on radio 2 and turn the {name} up a bit"
+    )
+    # One change of one device: the second pass would not see it switched on.
+    whole = f"turn on the {name} and then turn it up"
+    assert named_back_reference(whole, flat_catalog) == whole
+
+
+def test_reasons_without_a_comma_and_questions_joined_by_and() -> None:
+    assert trailing_reason("kitchen lights off please we're done eating") is not None
+    assert split_clauses("what's the co2 like in the office and how humid is the en-suite") == [
+        "what's the co2 like in the office",
+        "how humid is the en-suite",
+    ]
+    assert split_clauses("is the tv on and is it loud") == ["is the tv on and is it loud"]
+
+
+def test_a_counted_plural_is_each_of_that_many_devices(domains: dict[str, DomainSpec]) -> None:
+    blinds = [{"id": f"cover.bay_{s}", "name": f"Bay blind {s}", "area": "lounge"} for s in ("left", "middle", "right")]
+    side = {"id": "cover.side", "name": "Side window blind", "area": "lounge"}
+    areas = [{"id": "lounge", "name": "Lounge"}]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": [*blinds, side]}), domains)
+    assert split_both("can you shut all three blinds in the bay window", catalog) == [
+        "can you shut bay blind left",
+        "can you shut bay blind middle",
+        "can you shut bay blind right",
+    ]
+    # Four blinds in the lounge, not three: which?
+    assert split_both("shut three blinds in the lounge", catalog) == ["shut three blinds in the lounge"]
