@@ -98,7 +98,7 @@ NEEDS_WORDS = {
         r"|too (?:quiet|low))\b"
     ),
     "media_player.volume_down": re.compile(
-        r"\b(?:down|quieter|quiet|lower|softer|reduce|decrease|less|too (?:loud|noisy))\b"
+        r"\b(?:down|quieter|(?<!too )quiet|lower|softer|reduce|decrease|less|too (?:loud|noisy))\b"
     ),
     "media_player.volume_mute": re.compile(
         r"\b(?:mute|muted|unmute|unmuted|silence|silent|sound off|sound back|shush|shut up)\b"
@@ -194,10 +194,12 @@ on"): "start the Roborock, the kitchen floor is a mess" asks nothing."""
 ACTS = re.compile(
     r"\b(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|arm|disarm|raise"
     r"|lower|make|put|add|remove|run|activate|deactivate|mute|unmute|skip|dock|send|pull|lift|press|increase"
-    r"|decrease|enable|disable|up|down|going|hoovering|vacuuming|cleaning|reboot|restart|draw|roll|extend|retract"
-    r"|tilt)\b|\bto \d"
+    r"|decrease|enable|disable|(?:up|down)(?!\s+(?:in|at|below|by the)\b)|going|hoovering|vacuuming"
+    r"|cleaning|reboot|restart|draw|roll|extend|retract|tilt|too (?:quiet|loud|noisy)|can'?t hear|cannot hear)\b"
+    r"|\bto \d"
 )
-"""Words that ask for an action: a verb, a direction, a value ("to 45")."""
+"""Words that ask for an action: a verb, a direction (not a place: "down in the cellar"), a value ("to 45"), a
+sound to fix ("the cinema sound is too quiet")."""
 
 
 def unasked_reads(
@@ -212,12 +214,29 @@ def unasked_reads(
     word, no condition). A verb alone, with no device named, leaves the reads: "set an alarm for 7" is no request
     to the home, and the model answers it better with its reads in view."""
     _, named, said = said_of or names_said(text, functions, catalog)
-    if "?" in text or READ_SAID.search(said):
+    if "?" in text or READ_SAID.search(said) or STATE_QUESTION.search(text.strip().lower()):
         return set()
     acts = ON_SAID.search(said) or OFF_SAID.search(said) or _dark_only(said) or (named and ACTS.search(said))
     if not (_fixes_a_value(pins) or acts):
         return set()
     return {fn.key for fn in functions if fn.tool.endswith(".get_state")}
+
+
+STATE_QUESTION = re.compile(
+    r"^(?:(?:has|did|does|is|are|was|were)\s+(?:anyone|anybody|someone|somebody|i|we|he|she|they|it|the|my|our"
+    r"|all|both|either|any)|have\s+(?:anyone|anybody|someone|somebody|i|we|you|they))\b(?!.*(?:\b(?:can|could|would|will|please|mind|then|so|if)\b|[,;]))"
+)
+"""A question of state, not a request: "has somebody left the side gate open", "are the doors locked"; one clause
+("is it hot in here, put the fan on" asks for the fan), and "have the hoover clean up" is a request."""
+
+
+def unasked_changes(text: str, functions: Sequence[Function]) -> set[str]:
+    """Keys of the writes of devices that can be read where the words only ask how something is ("has somebody left
+    the side gate open" had the model open a blind): the answer is a read."""
+    if not STATE_QUESTION.search(text.strip().lower()):
+        return set()
+    readable = {fn.entity_id for fn in functions if fn.tool.endswith(".get_state")}
+    return {fn.key for fn in functions if fn.writes and fn.entity_id in readable}
 
 
 def _dark_only(said: str) -> bool:

@@ -93,8 +93,22 @@ def reads_the_place(calls: Sequence[Call], reads: Sequence[Function], catalog: C
     home = catalog.home
     if home is None:
         return False
-    places = {e.area for f in reads if (e := home.entity(f.entity_id or "")) is not None}
+    sensors = [e for f in reads if (e := home.entity(f.entity_id or "")) is not None]
+    places = {e.area for e in sensors}
+    domains = {d for e in sensors for d in MEASURED_BY.get(e.attributes.get("device_class"), ())}
     return any(
-        c.name.endswith(".get_state") and (e := home.entity(c.entity_id or "")) is not None and e.area in places
+        c.name.endswith(".get_state")
+        and (e := home.entity(c.entity_id or "")) is not None
+        and e.area in places
+        and (
+            e.domain in domains
+            or any(e.attributes.get("device_class") == s.attributes.get("device_class") for s in sensors)
+        )
         for c in calls
     )
+
+
+MEASURED_BY = {"temperature": ("climate", "water_heater")}
+"""Domains whose state says a measure besides its sensors: a thermostat's current temperature. Humidity only from a
+humidity sensor where the room has one (a floor-heating thermostat says nothing of "how humid is the en-suite", and
+a dehumidifier's current humidity is optional)."""

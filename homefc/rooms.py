@@ -156,12 +156,17 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
     return _room_kind_missing(said, catalog)
 
 
+AIR_CON = re.compile(r"\bair[ -]?(?:con|conditioning|conditioner)\b")
+"""Air conditioning said in two words, as the one kind word "aircon"."""
+
+
 def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
     """(kind, room) for "set the bathroom radiator to 22" where the bathroom has no radiator and no device's name
     holds "bathroom radiator" (another room's "Garden light" is no light of the garden's)."""
     home = catalog.home
     assert home is not None
-    names = [f" {n}" for n in catalog.memo("entity_names", entity_names)]
+    said = AIR_CON.sub("aircon", said)
+    names = [f" {AIR_CON.sub('aircon', n)}" for n in catalog.memo("entity_names", entity_names)]
     for area in home.areas:
         for room in {plain(n) for n in [area.name, *area.aliases]} - {""}:
             for found in re.finditer(rf"\b{re.escape(room)} (?P<noun>[\w']+?)s?\b", said):

@@ -18,6 +18,7 @@ from homefc.asked import (
     cover_direction,
     names_said,
     switching_direction,
+    unasked_changes,
     unasked_reads,
     unasked_services,
     unasked_toggles,
@@ -326,6 +327,11 @@ def named_devices(text: str, functions: Sequence[Function], catalog: Catalog) ->
 VOLUME_SAID = re.compile(r"%|\b(?:volume|loud\w*|quiet\w*|sound|music|percent|per cent)\b")
 LIST_ADD = re.compile(r"\b(?:add|put|stick|pop|chuck|throw|write|jot)\b.*\b(?:on|to|onto)\s+(?:the|my|our)\b")
 """Words that add to a list named after them."""
+LIST_DONE = re.compile(
+    r"\b(?:(?:tick|cross|mark)\b.*\b(?:on|off|from)|(?:take|strike|scratch)\b.*\b(?:off|from)"
+    r"|(?:remove|delete)\b.*\bfrom)\s+(?:the|my|our|\w+'s)\b"
+)
+"""Words that tick off or remove an item of a list named after them ("take radio times off nan's list")."""
 
 
 def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
@@ -436,11 +442,12 @@ def narrow(
     chosen = said_choices(said.rest, functions, said.names)
     unsaid |= chosen.unsaid
     pins.update({key: values for key, values in chosen.pins.items() if key in chosen.exact})
-    unsaid |= unasked_reads(text, functions, catalog, pins, said)
+    unsaid |= unasked_reads(text, functions, catalog, pins, said) | unasked_changes(text, functions)
     unsaid |= switching_direction(text, functions, catalog, pins, said)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
-    lists = {c.function.entity_id for c in kept if c.function.tool == "todo.add_item"} & said.named
-    if lists and LIST_ADD.search(text.lower()) and not SEVERAL_SAID.search(said.rest):
+    lists = {c.function.entity_id for c in kept if c.function.tool.startswith("todo.")} & said.named
+    listed = LIST_ADD.search(text.lower()) or LIST_DONE.search(text.lower())
+    if lists and listed and not SEVERAL_SAID.search(said.rest):
         # "we're out of soy sauce, stick it on the shopping list": the list named, not the "Everyone out" script.
         kept = [c for c in kept if c.function.entity_id in lists]
     stepped = {c.function.key for c in kept if TEMPERATURE_ARG in pins.get(c.function.key, {})}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefc.asked import switching_direction, unasked_reads, unasked_toggles
+from homefc.asked import switching_direction, unasked_changes, unasked_reads, unasked_toggles
 from homefc.catalog import Catalog
 from homefc.onedevice import named_acted, named_pinned, single_device
 from homefc.retrieval import Candidate
@@ -125,3 +125,19 @@ def test_a_verb_without_a_device_named_leaves_the_reads(flat_catalog: Catalog) -
     blind = _functions(flat_catalog, "cover.get_state:cover.bedroom_blind")
     assert unasked_reads("set an alarm for 7", blind, flat_catalog, {}) == set()
     assert unasked_reads("pull the blind up", blind, flat_catalog, {}) == set()
+
+
+def test_a_question_of_state_is_answered_by_a_read(flat_catalog: Catalog) -> None:
+    """ "has somebody left the side gate open" had the model open a blind: a question of state rules out changes."""
+    fns = _functions(flat_catalog, "cover.open_cover:cover.bedroom_blind", "cover.get_state:cover.bedroom_blind")
+    question = "has somebody left the bedroom blind open"
+    assert unasked_changes(question, fns) == {"cover.open_cover:cover.bedroom_blind"}
+    assert unasked_reads(question, fns, flat_catalog, {}) == set()
+    for request in (
+        "is it hot in here, open the bedroom blind",  # a request after the question
+        "could you open the bedroom blind",
+        "open the bedroom blind",
+        "is the bedroom blind open? if so close it",
+        "have the bedroom blind open",
+    ):
+        assert unasked_changes(request, fns) == set(), request

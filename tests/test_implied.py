@@ -43,6 +43,10 @@ def test_a_read_of_the_same_place_answers_the_question(flat_catalog: Catalog) ->
     assert reads_the_place([thermostat], reads, flat_catalog)
     assert not reads_the_place([elsewhere], reads, flat_catalog)
     assert not reads_the_place([], reads, flat_catalog)
+    # A thermostat says the temperature, not the humidity: the room's humidity sensor answers that.
+    humid = measured_reads("how humid is it in the bathroom?", flat_catalog)
+    towel_rail = Call(name="climate.get_state", arguments={"entity_id": "climate.bathroom"})
+    assert humid and not reads_the_place([towel_rail], humid, flat_catalog)
 
 
 def test_how_cold_outside_reads_the_outdoor_thermometer(tuned: Assistant) -> None:

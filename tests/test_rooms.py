@@ -65,6 +65,7 @@ def test_a_missing_room_gets_an_answer_and_no_call(
         ("in the balcony switch on the lights", None),  # the verb after the room
         ("set the kitchen radiator to 22", None),
         ("open the living room blind", None),
+        ("set the hall air con to 19", ("aircon", "hall")),  # two words, one kind
     ],
 )
 def test_a_device_the_room_does_not_have(flat_catalog: Catalog, text: str, missing: tuple[str, str] | None) -> None:
