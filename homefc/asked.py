@@ -239,6 +239,36 @@ def unasked_changes(text: str, functions: Sequence[Function]) -> set[str]:
     return {fn.key for fn in functions if fn.writes and fn.entity_id in readable}
 
 
+SMALL_WORDS = frozenset({"the", "a", "an", "my", "our", "of", "to", "in", "on", "for", "and"})
+
+
+def unsaid_siblings(
+    text: str, functions: Sequence[Function], pins: Mapping[str, Mapping[str, Any]], catalog: Catalog
+) -> set[str]:
+    """Keys of the services of a device's other entities where the words fix a value of one of its entities and
+    say none of the other's own words ("set the washing machine to wool": the programme, not "Start washing
+    machine", which the model pressed)."""
+    home = catalog.home
+    if home is None or not any(v is not None for p in pins.values() for v in p.values()):
+        return set()
+    pinned = {fn.entity_id for fn in functions if fn.key in pins and fn.entity_id}
+    entities = [e for e in (home.entity(i) for i in pinned) if e is not None and e.device is not None]
+    said = set(plain(text).split())
+    out = set()
+    for fn in functions:
+        other = home.entity(fn.entity_id) if fn.entity_id and fn.entity_id not in pinned else None
+        if other is None or other.device is None:
+            continue
+        mates = [e for e in entities if e.device == other.device]
+        if not mates:
+            continue
+        words = set(plain(" ".join([other.name, *other.aliases])).split())
+        words -= set(plain(" ".join(n for e in mates for n in [e.name, *e.aliases])).split()) | SMALL_WORDS
+        if words and not words & said:
+            out.add(fn.key)
+    return out
+
+
 def _dark_only(said: str) -> bool:
     """Words that say it is dark and nothing to do ("it's getting dark, close the blind" asks for the blind)."""
     return bool(DARK_SAID.search(said)) and not ACTS.search(said)

@@ -22,6 +22,7 @@ from homefc.asked import (
     unasked_reads,
     unasked_services,
     unasked_toggles,
+    unsaid_siblings,
 )
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.choices import choice_arg, part_said, said_choices
@@ -446,10 +447,13 @@ def narrow(
     unsaid |= switching_direction(text, functions, catalog, pins, said)
     kept = [c for c in kept if c.function.key not in unsaid or c.function.key in pins]
     lists = {c.function.entity_id for c in kept if c.function.tool.startswith("todo.")} & said.named
-    listed = LIST_ADD.search(text.lower()) or LIST_DONE.search(text.lower())
-    if lists and listed and not SEVERAL_SAID.search(said.rest):
+    adds, done = LIST_ADD.search(text.lower()), LIST_DONE.search(text.lower())
+    if lists and (adds or done) and not SEVERAL_SAID.search(said.rest):
         # "we're out of soy sauce, stick it on the shopping list": the list named, not the "Everyone out" script.
         kept = [c for c in kept if c.function.entity_id in lists]
+    if done and not adds:
+        # "tick off coffee beans on the groceries": the model added them.
+        kept = [c for c in kept if c.function.tool != "todo.add_item"]
     stepped = {c.function.key for c in kept if TEMPERATURE_ARG in pins.get(c.function.key, {})}
     if stepped and temperature_step(text) is not None and not SEVERAL_SAID.search(said.rest):
         # "bump the heating up a degree" moves a setpoint: not the chest freezer "freezing" brought, unless named.
@@ -461,6 +465,8 @@ def narrow(
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
+    unsaid = unsaid_siblings(text, [c.function for c in kept], pins, catalog)
+    kept = [c for c in kept if c.function.key not in unsaid]
     # A value said in part ("heat" in "heating") keeps the entity's other services: the model decides.
     kept_keys = {c.function.key for c in kept}
     pins.update({key: values for key, values in chosen.pins.items() if key in kept_keys})

@@ -316,12 +316,15 @@ def _says_what(part: str) -> bool:
 
 
 REASON = re.compile(
-    r"(?:,\s*(?:(?:as|because|cos|since|so)\s+)?|\s+please\s+(?:(?:as|because|cos|since)\s+)?)(?P<reason>(?:(?:the|my|our)\s+)?[\w]+(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
+    r"(?:,\s*(?:(?:as|because|cos|since|so)\s+)?|\s+please\s+(?:(?:as|because|cos|since)\s+)?"
+    r"|(?:(?<=\d)|(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bcentimetres))"
+    r"\s+(?=(?:i|we|he|she|they)\b))"
+    r"(?P<reason>(?:(?:the|my|our)\s+)?[\w]+(?:'s|'re|'m|'ve|'ll|\s+(?:is|are|am"
     r"|was|were|has|have|had|will|need|needs|want|wants|can't|cannot|got)\b)[^,]*)[.!]*$",
     re.I,
 )
 """A trailing statement: "…, we've all got baths tonight", "…, as it's driving me mad", "…, Joan's asleep", "… please
-we're done eating"."""
+we're done eating", and unpunctuated after a value or state ("… to 110 centimetres i want to stand for a bit")."""
 FELT = re.compile(
     r"\b(?:cold|hot|warm|cool|freezing|boiling|chilly|baking|roasting|dark|bright|gloomy|glare|loud|quiet|noisy"
     r"|stuffy|humid|dry|damp|steamy|smelly)\b",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homefc.asked import switching_direction, unasked_changes, unasked_reads, unasked_toggles
+from homefc.asked import switching_direction, unasked_changes, unasked_reads, unasked_toggles, unsaid_siblings
 from homefc.catalog import Catalog
 from homefc.onedevice import named_acted, named_pinned, single_device
 from homefc.retrieval import Candidate
@@ -141,3 +141,16 @@ def test_a_question_of_state_is_answered_by_a_read(flat_catalog: Catalog) -> Non
         "have the bedroom blind open",
     ):
         assert unasked_changes(request, fns) == set(), request
+
+
+def test_a_value_fixed_on_one_entity_rules_out_its_devices_other_entities(flat_catalog: Catalog) -> None:
+    """ "set the dishwasher to intensive" is the programme: the model pressed "Start dishwasher"."""
+    fns = _functions(
+        flat_catalog, "button.press:button.dishwasher_start", "select.select_option:select.dishwasher_program"
+    )
+    pins = {"select.select_option:select.dishwasher_program": {"option": "Intensive 70"}}
+    assert unsaid_siblings("set the dishwasher to intensive", fns, pins, flat_catalog) == {
+        "button.press:button.dishwasher_start"
+    }
+    assert unsaid_siblings("set the dishwasher to intensive and start it", fns, pins, flat_catalog) == set()
+    assert unsaid_siblings("set the dishwasher to intensive", fns, {}, flat_catalog) == set()

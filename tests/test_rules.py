@@ -865,6 +865,17 @@ def test_adding_to_a_list_named_offers_that_list_alone(flat_catalog: Catalog) ->
     assert len(kept) > 1
 
 
+def test_ticking_off_a_list_named_offers_that_lists_changes_but_no_add(flat_catalog: Catalog) -> None:
+    todo = [f for f in flat_catalog.functions if f.tool.startswith("todo.") and f.tool != "todo.get_state"]
+    player = [f for f in flat_catalog.functions if f.tool == "media_player.turn_off"][:1]
+    offered = [Candidate(f, 0.5, 0.5) for f in [*player, *todo]]
+    entity = flat_catalog.home.entity(todo[0].entity_id or "")  # type: ignore[union-attr]
+    kept, _ = narrow(f"take the eggs off the {entity.name.lower()}", offered, flat_catalog)  # type: ignore[union-attr]
+    tools = {c.function.tool for c in kept}
+    assert {c.function.entity_id for c in kept} == {entity.id} and "todo.add_item" not in tools  # type: ignore[union-attr]
+    assert "todo.update_item" in tools or "todo.remove_item" in tools
+
+
 def test_the_heating_up_a_bit_is_a_degree() -> None:
     assert temperature_step("turn the annexe heating up a touch would you dear") == 1.0
     assert temperature_step("heating down a notch please") == -1.0

@@ -556,6 +556,10 @@ def test_a_pronoun_after_a_second_verb_is_the_device_the_first_clause_names(flat
 
 def test_reasons_without_a_comma_and_questions_joined_by_and() -> None:
     assert trailing_reason("kitchen lights off please we're done eating") is not None
+    # Unpunctuated, as a voice transcript: after a value or a state.
+    found = trailing_reason("raise my desk to 110 centimetres i want to stand for a bit")
+    assert found is not None and found.group("reason") == "i want to stand for a bit"
+    assert trailing_reason("turn on the light i said") is None
     assert split_clauses("what's the co2 like in the office and how humid is the en-suite") == [
         "what's the co2 like in the office",
         "how humid is the en-suite",
