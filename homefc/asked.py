@@ -100,6 +100,11 @@ NEEDS_WORDS = {
     "media_player.volume_down": re.compile(
         r"\b(?:down|quieter|(?<!too )quiet|lower|softer|reduce|decrease|less|too (?:loud|noisy))\b"
     ),
+    # "a bit louder" is a step, not a level the model makes up; a level is a number or a word for one.
+    "media_player.volume_set": re.compile(
+        r"\d|\b(?:half|halfway|quarter|max|maximum|full|fullest|minimum|lowest|highest|zero|one|two|three|four|five"
+        r"|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b"
+    ),
     "media_player.volume_mute": re.compile(
         r"\b(?:mute|muted|unmute|unmuted|silence|silent|sound off|sound back|shush|shut up)\b"
     ),

@@ -20,7 +20,7 @@ from homefc.numbers import digits
 from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device, speakers_own
 from homefc.plurals import split_areas, split_both
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
-from homefc.references import owner_pronouns
+from homefc.references import owner_pronouns, self_corrected
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import clause_areas, missing_appliance, missing_device, missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
@@ -201,7 +201,9 @@ class Assistant:
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
         if self.rules:
-            clean = restated_add(owner_pronouns(digits(clean), self.catalog), self.catalog)
+            clean = restated_add(
+                owner_pronouns(self_corrected(digits(clean), self.catalog), self.catalog), self.catalog
+            )
             clean = named_back_reference(clean, self.catalog)
         result = AskResult(text=clean, truncated=truncated)
         if not clean:

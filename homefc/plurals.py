@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 
 from homefc.catalog import Catalog
-from homefc.home import Entity
+from homefc.home import Area, Entity
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.rules import AREA_LIGHTS_WORDS
 from homefc.splits import VERBS, entity_names, is_entity_name, trailing_reason
@@ -244,9 +244,31 @@ def split_areas(text: str, catalog: Catalog) -> list[str]:
     lights off", "draw the curtains in the study and the sitting room" → "draw the curtains in the study", …);
     [text] unless the words are an area-wide request's, the areas are joined by "and" alone and, for a kind other
     than lights, every area has a device of it. A trailing reason goes with each part."""
+    text = _numbered_rooms(text, catalog)
     found = trailing_reason(text)
     parts = _split_areas(text[: found.start()] if found is not None else text, catalog)
     return [f"{p}{found.group(0) if found is not None else ''}" for p in parts] if len(parts) > 1 else [text]
+
+
+NUMBERED_ROOMS = re.compile(
+    r"\b(?P<noun>[a-z]+)s\s+(?P<numbers>\d+(?:\s*,\s*|\s+)(?:\d+(?:\s*,\s*|\s+))*(?:and|&)\s+\d+)\b", re.I
+)
+
+
+def _numbered_rooms(text: str, catalog: Catalog) -> str:
+    """ "rooms 1 3 and 4" → "room 1 and room 3 and room 4" where the home has areas called so."""
+    found = NUMBERED_ROOMS.search(text)
+    if found is None:
+        return text
+    noun, numbers = found.group("noun"), re.findall(r"\d+", found.group("numbers"))
+    names = [f"{noun} {n}" for n in numbers]
+    if any((area := find_area(catalog, name)) is None or plain(name) not in _names(area) for name in names):
+        return text
+    return f"{text[: found.start()]}{' and '.join(names)}{text[found.end() :]}"
+
+
+def _names(area: Area) -> set[str]:
+    return {plain(n) for n in [area.name, *area.aliases]}
 
 
 def _split_areas(text: str, catalog: Catalog) -> list[str]:
@@ -269,12 +291,15 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
         return [text]
     first, last = chosen[0][0], chosen[-1][1]
     joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
-    if any(not j or not set(j) <= {"and", "the"} for j in joins):
+    if any(not j or not set(j) <= {"and", "the", "in"} for j in joins):
         return [text]
     outside = (said[:first] + " " + said[last:]).split()
     extra = [w for w in outside if w not in AREA_LIGHTS_WORDS | {"both"}]
     parts = [f"{said[:first]}{said[c[0] : c[1]]}{said[last:]}" for c in chosen]
     if re.search(r"\b(?:lights|lamps)\b", said) and not extra:
+        return parts
+    if QUESTION.match(said):
+        # "what's the temperature in the snug and in the dining room", "how warm are heather and snowdrop"
         return parts
     kind = [w for w in outside if w in ("lights", "lamps") or w not in AREA_LIGHTS_WORDS | {"both"}]
     found = _kind_in_each(kind, [c[2] for c in chosen], catalog)
@@ -285,6 +310,9 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
     return [re.sub(rf"\b{plural}\b", singular, p, count=1) if n == 1 else p for p, n in zip(parts, counts, strict=True)]
 
 
+QUESTION = re.compile(r"^(?:what|what's|whats|how|is|are|which)\b")
+MASS_KINDS = frozenset({"heating", "aircon"})
+"""Kinds said the same for one device or several ("the heating in A and B")."""
 AREA_VERB = re.compile(rf"^{VERBS}$")
 AMOUNT_WORD = re.compile(
     r"^(?:\d+(?:[.,]\d+)?|%|percent|degrees?|halfway|half|full|up|down|open|closed?|shut|a|bit|by)$"
@@ -296,14 +324,18 @@ def _kind_in_each(extra: list[str], areas: list[str], catalog: Catalog) -> tuple
     phrase ("curtains", "reading lamps") with verbs and amounts, and every area has devices of one domain whose
     names say it ("lock the shed and stern doors": the shed's door is a sensor, its lock no door)."""
     noun = [w for w in extra if not AREA_VERB.match(w) and not AMOUNT_WORD.match(w)]
-    if not noun or not 1 <= len(noun) <= 3 or not noun[-1].endswith("s") or len(noun[-1]) < 4:
+    mass = len(noun) == 1 and noun[0] in MASS_KINDS
+    if not mass and (not noun or not 1 <= len(noun) <= 3 or not noun[-1].endswith("s") or len(noun[-1]) < 4):
         return None
     head = noun[-1][:-2] if noun[-1].endswith("es") and noun[-1][:-2] in KIND_DOMAINS else noun[-1][:-1]
+    head = noun[-1] if mass else head
     phrase = " ".join([*noun[:-1], head])
     home = catalog.home
     assert home is not None
 
     def names(e: Entity) -> bool:
+        if mass:
+            return e.domain in KIND_DOMAINS[head]
         words = [f" {plain(n)} " for n in [e.name, *e.aliases]]
         return any(f" {phrase} " in w or f" {phrase}s " in w for w in words)
 

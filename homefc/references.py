@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from homefc.catalog import Catalog
 from homefc.home import Area, Entity
+from homefc.numbers import digits
 from homefc.retrieval import tokens
 
 PLURAL = re.compile(r"\b(those|these|them|they|both|all of them|both of them)\b", re.I)
@@ -162,6 +163,37 @@ def owner_pronouns(text: str, catalog: Catalog) -> str:
     first = said[0]
     rest = OWNER_PRONOUN.sub(f"{first.group(1)}'s", text[first.end() :])
     return text[: first.end()] + rest
+
+
+CORRECTION = re.compile(
+    r"[\s,.]+(?:(?:oh\s+)?no\s+(?:sorry|wait)|sorry\s+i\s+mean|i\s+mean|no\s+make\s+(?:that|it)|actually\s+no"
+    r"|or\s+rather|sorry)[\s,]+(?:(?:it's|its|it\s+is|make\s+(?:that|it)|i\s+meant)\s+)?(?P<fix>.+?)[\s.!?]*$",
+    re.I,
+)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def self_corrected(text: str, catalog: Catalog) -> str:
+    """The request as corrected at its end: "set the living room to 19 no sorry 21" → "… to 21", "the lamp in room 4
+    oh no wait it's room 5" → "… in room 5"; the text where the correction is no number or room said before."""
+    found = CORRECTION.search(text)
+    if found is None:
+        return text
+    before, fix = text[: found.start()], found.group("fix")
+    fix = digits(f"to {fix}")[3:]  # "twenty one" said alone
+    numbers = list(NUMBER.finditer(before))
+    if NUMBER.fullmatch(fix.split()[0]) and numbers and len(fix.split()) <= 2:
+        last = numbers[-1]
+        return f"{before[: last.start()]}{fix.split()[0]}{before[last.end() :]}"
+    fix = re.sub(r"^the\s+", "", fix, flags=re.I)
+    area, said = find_area(catalog, fix), find_area(catalog, before)
+    if area is None or said is None or plain(fix) not in {plain(n) for n in [area.name, *area.aliases]}:
+        return text
+    for name in sorted({plain(n) for n in [said.name, *said.aliases]} - {""}, key=len, reverse=True):
+        spot = re.search(rf"\b{re.escape(name)}\b", before, re.I)
+        if spot is not None:
+            return f"{before[: spot.start()]}{fix}{before[spot.end() :]}"
+    return text
 
 
 def is_yes(text: str) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
+from homefc.home import Area, Entity
 from homefc.onedevice import DEVICE_NOUNS
 from homefc.references import KIND_DOMAINS, find_area, plain
 from homefc.rules import is_kind
@@ -147,13 +148,22 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
         area = find_area(catalog, " ".join(room_words))
         if area is None:
             continue
-        if not any(is_kind(e, noun) for e in home.entities if e.area == area.id):
+        if not any(is_kind(e, noun) for e in home.entities if _in_area(e, area)):
             named = next(
                 (p for n in [area.name, *area.aliases] if (p := plain(n)) and f" {p} " in f" {' '.join(room_words)} "),
                 plain(area.name),
             )
             return noun, named
     return _room_kind_missing(said, catalog)
+
+
+def _in_area(entity: Entity, area: Area) -> bool:
+    """Whether a device is the area's: placed there, or placed nowhere with the area's name in its own ("Room 4 desk
+    fan")."""
+    if entity.area is not None:
+        return entity.area == area.id
+    name = f" {plain(entity.name)} "
+    return any(f" {p} " in name for n in [area.name, *area.aliases] if (p := plain(n)))
 
 
 AIR_CON = re.compile(r"\bair[ -]?(?:con|conditioning|conditioner)\b")
@@ -175,7 +185,7 @@ def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
                     continue
                 if _verb_said(said, found):  # "in library 2 switch on the lamps"
                     continue
-                if not any(is_kind(e, noun) for e in home.entities if e.area == area.id):
+                if not any(is_kind(e, noun) for e in home.entities if _in_area(e, area)):
                     return noun, room
     return None
 

@@ -120,24 +120,42 @@ def area_lights(text: str, catalog: Catalog, context_area: str | None = None) ->
     """
     home = catalog.home
     said = plain(text)
-    if home is None or not _plural(said) or text.rstrip().endswith("?"):
+    if home is None or not (_plural(said) or EVERY_LIGHT.search(said)) or text.rstrip().endswith("?"):
         return None
+    spared = EXCEPT.search(said)
+    said = said[: spared.start()] if spared is not None else said
     on, off = re.search(r"\bon\b", said), re.search(r"\b(?:off|out|kill)\b", said)
     if bool(on) == bool(off):
         return None
     area = find_area(catalog, said)
     if area is None and context_area and (HERE.search(said) or not _area_words_in(catalog, said)):
         area = home.area(context_area)
-    said_words = _words(said)
+    said_words = _words(said) - ({"light"} if EVERY_LIGHT.search(said) else set())
     if area is None or said_words - AREA_LIGHTS_WORDS - _area_words(area):
         return None
     lights = [e for e in home.entities if e.domain == "light" and e.area == area.id]
     named = [e for e in lights for n in [e.name, *e.aliases] if _plural(n) and f" {plain(n)} " in f" {said} "]
-    if named and not re.search(r"\b(?:all|every)\b", said):
+    if named and not re.search(r"\b(?:all|every)\b", said) and spared is None:
         return None
+    if spared is not None:
+        # "all the kitchen lights off except the under cabinet ones": every light but those its words name.
+        words = _words(spared.group("spared")) - SPARED_FILLER
+        kept = [e for e in lights if words and words <= _words(" ".join([e.name, *e.aliases]))]
+        if not kept or len(kept) == len(lights):
+            return None
+        lights = [e for e in lights if e not in kept]
     service = "light.turn_on" if on else "light.turn_off"
     functions = [f for e in lights if (f := catalog.get(service, e.id)) is not None]
     return AreaLights(service, area, functions) if functions else None
+
+
+EVERY_LIGHT = re.compile(r"\b(?:every|each)\s+light\b")
+EXCEPT = re.compile(
+    r"\s*\b(?:except(?:\s+for)?|apart\s+from|other\s+than|save\s+for|but\s+(?:not|leave|keep))\s+(?P<spared>.+)$"
+)
+SPARED_FILLER = frozenset(
+    {"the", "a", "my", "our", "one", "ones", "light", "lights", "lamp", "lamps", "on", "off", "alone", "please", "it"}
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -414,6 +432,20 @@ def _entities_by_name(catalog: Catalog) -> dict[str, list[str]]:
     return found
 
 
+ROOM_SETPOINT = re.compile(
+    r"^(?:(?:please|can you|could you)\s+)?(?:set|put|make|turn|have)?\s*(?:the\s+)?(?P<room>.+?)\s+(?:to|at|on)\s+\d"
+)
+
+
+def _room_only(said: str, catalog: Catalog) -> bool:
+    """Whether the words before "to <n>" are only a room's name ("set room 1 to 21", "the lounge to 19 please")."""
+    found = ROOM_SETPOINT.match(said)
+    if found is None:
+        return False
+    area = find_area(catalog, found.group("room"))
+    return area is not None and plain(found.group("room")) in {plain(n) for n in [area.name, *area.aliases]}
+
+
 def narrow(
     text: str,
     candidates: Sequence[Candidate],
@@ -458,6 +490,10 @@ def narrow(
     if stepped and temperature_step(text) is not None and not SEVERAL_SAID.search(said.rest):
         # "bump the heating up a degree" moves a setpoint: not the chest freezer "freezing" brought, unless named.
         kept = [c for c in kept if c.function.key in stepped or c.function.entity_id in said.named]
+    setpoints = {c.function.key for c in kept if TEMPERATURE_ARG in pins.get(c.function.key, {})}
+    if setpoints and not said.named and _room_only(said.rest, catalog):
+        # "set room 1 to 21": a room's setpoint, not its blind's position or its door (the model locked it).
+        kept = [c for c in kept if c.function.key in setpoints]
     if any(TEMPERATURE_ARG in p for p in pins.values()) and not VOLUME_SAID.search(text.lower()):
         # "could you set it to 21 in the office" is the thermostat's 21 degrees: the model set the speaker's volume.
         kept = [c for c in kept if c.function.tool != "media_player.volume_set"]

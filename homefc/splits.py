@@ -25,7 +25,9 @@ CLAUSE_BREAK = re.compile(
     + r"\b)|,\s+and\s+|(?:(?<=\bon)|(?<=\boff)|(?<=\bup)|(?<=\bdown)|(?<=\bout))(?:,\s*(?:and\s+)?|,?\s+and\s+)"
     + r"|(?:(?<=\d)|(?<=%)|(?<=\bpercent)|(?<=\bdegrees)|(?<=\bdegree)),?\s+and\s+"
     + r"|,?\s+and\s+(?=(?:the\s+)?volume\b)|,\s*(?=(?:the\s+)?volume\b)"
-    + r"|(?<=[\w?])[?,]?\s+and\s+(?=(?:how|what|what's|whats|is|are|has|have)\s+(?!it\b|they\b|them\b)))\s*",
+    + r"|(?<=[\w?])[?,]?\s+and\s+(?=(?:how|what|what's|whats|is|are|has|have)\s+(?!it\b|they\b|them\b))"
+    + r"|,?\s+and\s+(?=(?:tell me|let me know|check)\b)"
+    + r")\s*",
     re.I,
 )
 """Where one request ends and another begins: "…; …", "…, then …", "… and also …", "…(,) and <verb> …",
@@ -49,6 +51,8 @@ STATEMENT = re.compile(
 )
 """An item that is a reason, not a device: "…, he's fallen asleep", "off to the gym, …"."""
 BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
+DUMMY_IT = re.compile(r"\bhow\s+\w+\s+it\s+is\b|\bwhat\s+it(?:'s|\s+is)\s+like\b", re.I)
+""""It" that points at no device: "tell me how humid it is in there"."""
 
 
 def split_clauses(text: str) -> list[str]:
@@ -61,13 +65,36 @@ def split_clauses(text: str) -> list[str]:
     return [f"{p}{reason}" for p in parts] if len(parts) > 1 else [text]
 
 
+BARE_STATE = re.compile(
+    r"^(?!(?:but|except|apart|leave|keep|not|other|save)\b)(?!.*\b(?:that's|that|which|who)\b)(?:the\s+)?[\w']+(?:\s+[\w']+){0,4}?\s+"
+    r"(?:on|off|to \d+(?:\s*(?:%|percent|degrees))?)$",
+    re.I,
+)
+"""A device and its state, with no verb: "room 1 lamp on", "tom's lamp to 20 percent"."""
+STATE_SPACE = re.compile(r"(?<=\s)(?:on|off)\s+", re.I)
+
+
+def _bare_states(text: str) -> list[str]:
+    """ "room 2 lamp off room 1 lamp on", "washer off dryer on" (a transcript, unpunctuated): one part per state
+    where every part after the first is a device and its state with no verb; [text] otherwise."""
+    cuts = [m.end() for m in STATE_SPACE.finditer(text)]
+    parts = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    if len(parts) < 2 or not all(BARE_STATE.match(p) and not has_action(p) for p in parts[1:]):
+        return [text]
+    if not re.sub(rf"\b(?:{VERBS}|on|off|please|can you|could you)\b", " ", parts[0], flags=re.I).strip():
+        return [text]  # "turn off the light that's on": the first part is the verb alone
+    return parts
+
+
 def _split_clauses(text: str) -> list[str]:
-    parts, breaks, start = [], [], 0
-    for found in CLAUSE_BREAK.finditer(text):
-        parts.append(text[start : found.start()].strip(" ,.;"))
-        breaks.append(found.group(0))
-        start = found.end()
-    parts.append(text[start:].strip(" ,.;"))
+    parts: list[str] = []
+    breaks: list[str] = []
+    start = 0
+    for found in [*CLAUSE_BREAK.finditer(text), None]:
+        pieces = _bare_states(text[start : found.start() if found else len(text)].strip(" ,.;"))
+        parts.extend(pieces)
+        breaks.extend([" "] * (len(pieces) - 1) + ([found.group(0)] if found else []))
+        start = found.end() if found else start
     breaks = [b for i, b in enumerate(breaks) if parts[i + 1] and any(parts[: i + 1])]
     parts = [p for p in parts if p]
     while len(parts) > 1 and not _says_what(parts[0]):
@@ -78,7 +105,7 @@ def _split_clauses(text: str) -> list[str]:
     parts = _elided(parts)
     if len(parts) < 2 or not all(_says_what(p) for p in parts):
         return [text]
-    if any(BACK_REFERENCE.search(p) for p in parts) or _shared_particle(parts, breaks):
+    if any(BACK_REFERENCE.search(DUMMY_IT.sub(" ", p)) for p in parts) or _shared_particle(parts, breaks):
         return [text]
     return parts
 
@@ -251,8 +278,10 @@ def named_back_reference(text: str, catalog: Catalog) -> str:
     pronoun after a verb of a second clause, where the first clause names one device in full, is that device (so
     the clauses split, each with its device)."""
     found = THEN_IT.match(text.strip())
-    if found is None or SWITCHED.search(plain(found.group("first"))):
-        # "turn on the lamp and then dim it" is one change of the lamp: a second pass would not see it on.
+    absolute = found is not None and re.search(r"\bto \d", text.strip()[found.end() :])
+    if found is None or (SWITCHED.search(plain(found.group("first"))) and not absolute):
+        # "turn on the lamp and then dim it" is one change of the lamp: a second pass would not see it on ("… and
+        # set it to 40 percent" needs no state).
         return text
     said = f" {plain(found.group('first'))} "
     names = [n for n in catalog.memo("entity_names", entity_names) if f" {n} " in said]

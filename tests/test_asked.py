@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from homefc.asked import switching_direction, unasked_changes, unasked_reads, unasked_toggles, unsaid_siblings
+from homefc.asked import (
+    switching_direction,
+    unasked_changes,
+    unasked_reads,
+    unasked_services,
+    unasked_toggles,
+    unsaid_siblings,
+)
 from homefc.catalog import Catalog
 from homefc.onedevice import named_acted, named_pinned, single_device
 from homefc.retrieval import Candidate
@@ -154,3 +161,14 @@ def test_a_value_fixed_on_one_entity_rules_out_its_devices_other_entities(flat_c
     }
     assert unsaid_siblings("set the dishwasher to intensive and start it", fns, pins, flat_catalog) == set()
     assert unsaid_siblings("set the dishwasher to intensive", fns, {}, flat_catalog) == set()
+
+
+def test_a_volume_level_needs_a_number_or_a_word_for_one(flat_catalog: Catalog) -> None:
+    fns = _functions(
+        flat_catalog,
+        "media_player.volume_set:media_player.office_speaker",
+        "media_player.volume_up:media_player.office_speaker",
+    )
+    assert unasked_services("bit louder on the office speaker", fns, flat_catalog) == {fns[0].key}
+    assert fns[0].key not in unasked_services("office speaker volume to half", fns, flat_catalog)
+    assert fns[0].key not in unasked_services("office speaker volume to 30 percent", fns, flat_catalog)

@@ -14,6 +14,7 @@ from homefc.references import (
     is_no,
     is_yes,
     owner_pronouns,
+    self_corrected,
     state_question,
     substitute,
 )
@@ -85,3 +86,13 @@ def test_his_or_her_after_an_owner_the_home_names_things_by_is_that_owner(flat_c
         "turn on Mia's light, Anna's lamp and her heating",  # two owners: whose?
     ):
         assert owner_pronouns(whole, flat_catalog) == whole
+
+
+def test_a_correction_at_the_end_replaces_the_number_or_room(flat_catalog: Catalog) -> None:
+    assert self_corrected("set the office to 19 no sorry 21", flat_catalog) == "set the office to 21"
+    assert self_corrected("set the office to 19 no sorry twenty one", flat_catalog) == "set the office to 21"
+    assert self_corrected("turn on the lamp in the kitchen oh no wait it's the hall", flat_catalog) == (
+        "turn on the lamp in the hall"
+    )
+    for whole in ("turn the lamp on sorry", "sorry turn the lamp on", "set it to 20 no sorry the bedroom one"):
+        assert self_corrected(whole, flat_catalog) == whole

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from homefc.assistant import Assistant
-from homefc.catalog import Catalog, catalog_from_openai_tools
+from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
+from homefc.home import home_from_data
 from homefc.rooms import missing_appliance, missing_device, missing_room
 
 
@@ -98,3 +99,12 @@ def test_an_appliance_the_home_does_not_have(flat_catalog: Catalog, text: str, a
 def test_a_missing_appliance_gets_an_answer_and_no_call(tuned: Assistant) -> None:
     result = tuned.ask("could you put the kettle on, we've got guests")
     assert not result.calls and result.answer == "Sorry, I can't find a kettle in your home."
+
+
+def test_a_device_placed_nowhere_is_the_rooms_its_name_says(domains: dict[str, DomainSpec]) -> None:
+    areas = [{"id": "room_4", "name": "Room 4"}]
+    fan = {"id": "fan.room_4_fan", "name": "Room 4 desk fan"}
+    lamp = {"id": "light.room_4", "name": "Room 4 lamp", "area": "room_4"}
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": [fan, lamp]}), domains)
+    assert missing_device("turn on the fan in room 4", catalog) is None
+    assert missing_device("turn on the radiator in room 4", catalog) == ("radiator", "room 4")

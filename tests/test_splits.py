@@ -579,3 +579,66 @@ def test_a_counted_plural_is_each_of_that_many_devices(domains: dict[str, Domain
     ]
     # Four blinds in the lounge, not three: which?
     assert split_both("shut three blinds in the lounge", catalog) == ["shut three blinds in the lounge"]
+
+
+def test_numbered_rooms_mass_kinds_and_questions_go_to_each_area(domains: dict[str, DomainSpec]) -> None:
+    areas = [{"id": f"room_{n}", "name": f"Room {n}", "aliases": [a]} for n, a in ((1, "bluebell"), (2, "foxglove"))]
+    areas.append({"id": "room_3", "name": "Room 3", "aliases": ["primrose"]})
+    entities = [
+        e
+        for n in (1, 2, 3)
+        for e in (
+            {"id": f"light.room_{n}", "name": f"Room {n} ceiling light", "area": f"room_{n}"},
+            {"id": f"climate.room_{n}", "name": f"Room {n} radiator", "area": f"room_{n}"},
+        )
+    ]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    assert split_areas("turn off the lights in rooms 1 2 and 3", catalog) == [
+        "turn off the lights in room 1",
+        "turn off the lights in room 2",
+        "turn off the lights in room 3",
+    ]
+    assert split_areas("put the heating on in bluebell and primrose", catalog) == [
+        "put the heating on in bluebell",
+        "put the heating on in primrose",
+    ]
+    assert split_areas("how warm are foxglove and primrose", catalog) == [
+        "how warm are foxglove",
+        "how warm are primrose",
+    ]
+    assert split_areas("what's the temperature in room 1 and in room 2", catalog) == [
+        "what's the temperature in room 1",
+        "what's the temperature in room 2",
+    ]
+    assert split_areas("turn off the lights in rooms 1 and 7", catalog) == ["turn off the lights in rooms 1 and 7"]
+
+
+def test_unpunctuated_states_and_a_question_after_and_are_parts() -> None:
+    assert split_clauses("room 2 lamp off room 1 lamp on") == ["room 2 lamp off", "room 1 lamp on"]
+    assert split_clauses("sarah's lamp off tom's lamp to 20 percent") == [
+        "sarah's lamp off",
+        "tom's lamp to 20 percent",
+    ]
+    assert split_clauses("hall light off kitchen light on and start the hoover") == [
+        "hall light off",
+        "kitchen light on",
+        "start the hoover",
+    ]
+    for whole in (
+        "put the radio on classic fm",
+        "turn the fan on full",
+        "breakfast room lights off but leave the dresser lamp on",
+        "take radio times off nan's list",
+        "turn off the light that's on",
+    ):
+        assert split_clauses(whole) == [whole]
+    assert split_clauses("switch on the pool house light and tell me how humid it is in there") == [
+        "switch on the pool house light",
+        "tell me how humid it is in there",
+    ]
+
+
+def test_a_value_for_it_after_switching_on_is_a_request_of_its_own(flat_catalog: Catalog) -> None:
+    assert named_back_reference("turn on the kitchen ceiling light and set it to 40 percent", flat_catalog) == (
+        "turn on the kitchen ceiling light and set the kitchen ceiling light to 40 percent"
+    )
