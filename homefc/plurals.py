@@ -11,8 +11,8 @@ import re
 from itertools import pairwise
 
 from homefc.catalog import Catalog
-from homefc.home import Area, Entity
-from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.home import Entity
+from homefc.references import KIND_DOMAINS, area_names, find_area, plain
 from homefc.rules import AREA_LIGHTS_WORDS
 from homefc.splits import VERBS, entity_names, is_entity_name, trailing_reason
 
@@ -160,7 +160,7 @@ def _area_plural(text: str, catalog: Catalog) -> list[str]:
     area = find_area(catalog, said)
     if home is None or area is None:
         return [text]
-    for name in sorted({plain(n) for n in [area.name, *area.aliases]} - {""}, key=len, reverse=True):
+    for name in sorted(area_names(area) - {""}, key=len, reverse=True):
         found = re.search(rf"\b{re.escape(name)}\s+(?P<noun>\w+?)(?:e?s)\b", text, re.I)
         noun = found.group("noun").lower() if found else ""
         if found is None or noun not in KIND_DOMAINS or noun in ("light", "lamp"):
@@ -262,13 +262,9 @@ def _numbered_rooms(text: str, catalog: Catalog) -> str:
         return text
     noun, numbers = found.group("noun"), re.findall(r"\d+", found.group("numbers"))
     names = [f"{noun} {n}" for n in numbers]
-    if any((area := find_area(catalog, name)) is None or plain(name) not in _names(area) for name in names):
+    if any((area := find_area(catalog, name)) is None or plain(name) not in area_names(area) for name in names):
         return text
     return f"{text[: found.start()]}{' and '.join(names)}{text[found.end() :]}"
-
-
-def _names(area: Area) -> set[str]:
-    return {plain(n) for n in [area.name, *area.aliases]}
 
 
 def _split_areas(text: str, catalog: Catalog) -> list[str]:
@@ -279,7 +275,7 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
     spans = [
         (m.start(), m.end(), area.id)
         for area in home.areas
-        for name in {plain(n) for n in [area.name, *area.aliases]} - {""}
+        for name in area_names(area) - {""}
         for m in re.finditer(rf"\b{re.escape(name)}\b", said)
     ]
     chosen: list[tuple[int, int, str]] = []

@@ -187,9 +187,9 @@ def self_corrected(text: str, catalog: Catalog) -> str:
         return f"{before[: last.start()]}{fix.split()[0]}{before[last.end() :]}"
     fix = re.sub(r"^the\s+", "", fix, flags=re.I)
     area, said = find_area(catalog, fix), find_area(catalog, before)
-    if area is None or said is None or plain(fix) not in {plain(n) for n in [area.name, *area.aliases]}:
+    if area is None or said is None or plain(fix) not in area_names(area):
         return text
-    for name in sorted({plain(n) for n in [said.name, *said.aliases]} - {""}, key=len, reverse=True):
+    for name in sorted(area_names(said) - {""}, key=len, reverse=True):
         spot = re.search(rf"\b{re.escape(name)}\b", before, re.I)
         if spot is not None:
             return f"{before[: spot.start()]}{fix}{before[spot.end() :]}"
@@ -232,6 +232,11 @@ def ellipsis(text: str) -> str | None:
         return None
     rest = (match.group("rest") or match.group("rest2") or "").strip()
     return rest if rest and not has_action(rest) else None
+
+
+def area_names(area: Area) -> set[str]:
+    """An area's name and aliases, plain."""
+    return {plain(n) for n in [area.name, *area.aliases]}
 
 
 def find_area(catalog: Catalog, text: str) -> Area | None:

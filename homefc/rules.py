@@ -28,7 +28,7 @@ from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.choices import choice_arg, part_said, said_choices
 from homefc.home import Area, Entity
 from homefc.prompt import StateLike
-from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.references import KIND_DOMAINS, area_names, find_area, plain
 from homefc.retrieval import Candidate
 from homefc.values import (
     BRIGHTNESS_LEVEL_ARGS,
@@ -443,7 +443,7 @@ def _room_only(said: str, catalog: Catalog) -> bool:
     if found is None:
         return False
     area = find_area(catalog, found.group("room"))
-    return area is not None and plain(found.group("room")) in {plain(n) for n in [area.name, *area.aliases]}
+    return area is not None and plain(found.group("room")) in area_names(area)
 
 
 def narrow(
@@ -501,8 +501,8 @@ def narrow(
         # "2 degrees warmer" and "dim" fix the service as well as the value: the entity's other services go.
         pinned = {c.function.entity_id for c in kept if c.function.key in pins}
         kept = [c for c in kept if c.function.entity_id not in pinned or c.function.key in pins]
-    unsaid = unsaid_siblings(text, [c.function for c in kept], pins, catalog)
-    kept = [c for c in kept if c.function.key not in unsaid]
+    siblings = unsaid_siblings(text, [c.function for c in kept], pins, catalog)
+    kept = [c for c in kept if c.function.key not in siblings]
     # A value said in part ("heat" in "heating") keeps the entity's other services: the model decides.
     kept_keys = {c.function.key for c in kept}
     pins.update({key: values for key, values in chosen.pins.items() if key in kept_keys})
