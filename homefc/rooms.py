@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from homefc.catalog import Catalog
 from homefc.home import Area, Entity
 from homefc.onedevice import DEVICE_NOUNS
-from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.references import KIND_DOMAINS, area_names, find_area, plain
 from homefc.rules import is_kind
 from homefc.splits import entity_names, names_a_device
 
@@ -163,11 +163,16 @@ def _in_area(entity: Entity, area: Area) -> bool:
     if entity.area is not None:
         return entity.area == area.id
     name = f" {plain(entity.name)} "
-    return any(f" {p} " in name for n in [area.name, *area.aliases] if (p := plain(n)))
+    return any(f" {p} " in name for p in area_names(area) if p)
 
 
 AIR_CON = re.compile(r"\bair[ -]?(?:con|conditioning|conditioner)\b")
 """Air conditioning said in two words, as the one kind word "aircon"."""
+
+
+def _aircon_names(catalog: Catalog) -> list[str]:
+    """Every device name and alias, plain, with "air con" as "aircon" and a space before (worked out once)."""
+    return [f" {AIR_CON.sub('aircon', n)}" for n in catalog.memo("entity_names", entity_names)]
 
 
 def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
@@ -176,9 +181,9 @@ def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
     home = catalog.home
     assert home is not None
     said = AIR_CON.sub("aircon", said)
-    names = [f" {AIR_CON.sub('aircon', n)}" for n in catalog.memo("entity_names", entity_names)]
+    names = catalog.memo("aircon_names", _aircon_names)
     for area in home.areas:
-        for room in {plain(n) for n in [area.name, *area.aliases]} - {""}:
+        for room in area_names(area) - {""}:
             for found in re.finditer(rf"\b{re.escape(room)} (?P<noun>[\w']+?)s?\b", said):
                 noun = found.group("noun")
                 if noun not in KIND_DOMAINS or any(f" {room} {noun}" in n for n in names):
