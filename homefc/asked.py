@@ -108,6 +108,7 @@ NEEDS_WORDS = {
     "media_player.volume_mute": re.compile(
         r"\b(?:mute|muted|unmute|unmuted|silence|silent|sound off|sound back|shush|shut up)\b"
     ),
+    "vacuum.clean_spot": re.compile(r"\b(?:spot|spots|patch|there|here|this|that|mess|spill|spilt|spilled|crumbs)\b"),
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
 """Services that only words of their own ask for: "set an alarm for 7" is a wake-up alarm, not the house alarm
@@ -116,7 +117,8 @@ armed or set off; "lock the door" never opens or unlocks a lock; "turn up the ra
 "turn off the irrigation" closes a valve rather than stopping it moving; "drop the radiator by a degree" does not
 switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren;
 "hot water up to 60" leaves the water heater's away mode alone; "the ecofan a bit faster" is no slowing down nor
-"radio quieter" muting it; "get Bede going" neither stops nor pauses the hoover."""
+"radio quieter" muting it; "get Bede going" neither stops nor pauses the hoover, nor does "get rosie cleaning"
+clean a spot."""
 
 
 def unasked_services(

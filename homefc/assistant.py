@@ -17,9 +17,19 @@ from homefc.grammar import build_grammar, marker_expr
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
-from homefc.onedevice import named_acted, named_pinned, one_device_calls, pinned_device, single_device, speakers_own
+from homefc.onedevice import (
+    named_acted,
+    named_pinned,
+    one_device_calls,
+    pinned_device,
+    said_rooms_own,
+    single_device,
+    speakers_own,
+)
+from homefc.pairs import split_named_pair
 from homefc.plurals import split_areas, split_both
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
+from homefc.questions import split_question
 from homefc.references import owner_pronouns, self_corrected
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import clause_areas, missing_appliance, missing_device, missing_room
@@ -40,7 +50,6 @@ from homefc.splits import (
     split_clauses,
     split_items,
     split_list,
-    split_named_pair,
     without_reason,
 )
 from homefc.values import brightness_step
@@ -222,6 +231,7 @@ class Assistant:
             items = [item for c in split_clauses(clean) for item in split_list(c, self.catalog)]
             items = [part for item in items for part in split_areas(item, self.catalog)]
             pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
+            pairs = [part for pair in pairs for part in split_question(pair, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
             clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)])
         if len(clauses) == 1:
@@ -293,6 +303,7 @@ class Assistant:
         if self.rules:
             result.candidates, pins = narrow(clean, result.candidates, self.catalog, states)
             result.candidates = speakers_own(clean, result.candidates, self.catalog, context_area)
+            result.candidates = said_rooms_own(clean, result.candidates, self.catalog)
         functions = [c.function for c in result.candidates]
         grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins, marker=self._marker_gbnf)
         t2 = time.perf_counter()

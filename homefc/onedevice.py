@@ -13,7 +13,7 @@ from typing import Any
 from homefc.asked import ACTS, OFF_SAID, ON_SAID, READ_SAID, names_said
 from homefc.calls import Call
 from homefc.catalog import Catalog, Function
-from homefc.references import KIND_DOMAINS, find_area, plain
+from homefc.references import KIND_DOMAINS, area_names, find_area, in_area, plain
 from homefc.retrieval import Candidate
 from homefc.rules import FILLER, is_kind, named_devices, said_or_here_area
 
@@ -189,6 +189,24 @@ def named_acted(text: str, functions: Sequence[Function], catalog: Catalog) -> s
     return named
 
 
+IN_ROOM = re.compile(r"\b(?:in|at)\s+(?:(?P<det>the|our|my|his|her|their)\s+)?(?P<room>[\w' ]+?)(?:\s+please)?\W*$")
+
+
+def said_rooms_own(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
+    """ "turn the fan on in our bathroom": a room said at the end by its whole name or alias keeps its one device of
+    the kind said, as the speaker's room does in speakers_own (the family bathroom's "Bathroom extractor fan" was
+    chosen over the en suite's, which the owners call "our bathroom")."""
+    said = plain(text)
+    found = IN_ROOM.search(said)
+    if catalog.home is None or found is None:
+        return list(candidates)
+    names = {found.group("room"), f"{found.group('det')} {found.group('room')}"}
+    areas = [a for a in catalog.home.areas if names & area_names(a)]
+    if len(areas) != 1:
+        return list(candidates)
+    return speakers_own(said[: found.start()], candidates, catalog, areas[0].id)
+
+
 def speakers_own(
     text: str, candidates: Sequence[Candidate], catalog: Catalog, context_area: str | None
 ) -> list[Candidate]:
@@ -201,12 +219,14 @@ def speakers_own(
         return list(candidates)
     if names_said(text, [c.function for c in candidates], catalog).named:
         return list(candidates)
-    kinds = [w for w in said.split() if w in KIND_DOMAINS]
-    if len(kinds) != 1:
+    # "switch on the kettle": the verb, not a kind of device.
+    kinds = [w for w in re.sub(r"\bswitch (?=on|off)", " ", said).split() if w in KIND_DOMAINS]
+    area = home.area(context_area)
+    if len(kinds) != 1 or area is None:
         return list(candidates)
     entities = {c.function.entity_id for c in candidates if c.function.entity_id}
     of_kind = {e for e in entities if (entity := home.entity(e)) is not None and is_kind(entity, kinds[0])}
-    own = {e for e in of_kind if (entity := home.entity(e)) is not None and entity.area == context_area}
+    own = {e for e in of_kind if (entity := home.entity(e)) is not None and in_area(entity, area)}
     if len(own) != 1:
         return list(candidates)
     return [c for c in candidates if c.function.entity_id not in of_kind - own]

@@ -152,19 +152,24 @@ def _plural_twins(text: str, catalog: Catalog) -> list[str]:
 
 
 def _area_plural(text: str, catalog: Catalog) -> list[str]:
-    """ "close the conservatory blinds" where the conservatory has "Conservatory roof blinds" and "Conservatory side
-    blinds" (two to four devices whose names say the noun, none called the phrase): one request per device; [text]
-    otherwise, and for lights (every light of the area: rules.area_lights)."""
+    """ "close the conservatory blinds", "open all the blinds in the kitchen" where the room has two to four devices
+    whose names say the noun ("Conservatory roof blinds", "Conservatory side blinds"), none called the phrase: one
+    request per device; [text] otherwise, and for lights (every light of the area: rules.area_lights)."""
     home = catalog.home
     said = plain(text)
     area = find_area(catalog, said)
     if home is None or area is None:
         return [text]
     for name in sorted(area_names(area) - {""}, key=len, reverse=True):
-        found = re.search(rf"\b{re.escape(name)}\s+(?P<noun>\w+?)(?:e?s)\b", text, re.I)
+        room = re.escape(name)
+        found = re.search(rf"\b{room}\s+(?P<noun>\w+?)(?:e?s)\b", text, re.I) or re.search(
+            rf"\b(?:all\s+(?:of\s+)?)?(?:the\s+)?(?P<noun>\w+?)(?:e?s)\s+in\s+(?:the\s+)?{room}\b", text, re.I
+        )  # "open all the blinds in the kitchen"
         noun = found.group("noun").lower() if found else ""
         if found is None or noun not in KIND_DOMAINS or noun in ("light", "lamp"):
             continue
+        if re.search(r"\b(?:\d+|two|three|four|five|six|both|some|few|one of)\s+$", text[: found.start()], re.I):
+            return [text]  # "three blinds in the lounge" is a count (_counted), not every one
         names = [
             plain(e.name)
             for e in home.entities
@@ -172,7 +177,8 @@ def _area_plural(text: str, catalog: Catalog) -> list[str]:
         ]
         if not 2 <= len(names) <= 4 or is_entity_name(catalog, found.group(0)):
             return [text]
-        return [f"{text[: found.start()]}{n}{text[found.end() :]}" for n in names]
+        the = "" if re.search(r"\bthe\s+$", text[: found.start()], re.I) else "the "
+        return [f"{text[: found.start()]}{the}{n}{text[found.end() :]}" for n in names]
     return [text]
 
 
@@ -244,7 +250,7 @@ def split_areas(text: str, catalog: Catalog) -> list[str]:
     lights off", "draw the curtains in the study and the sitting room" → "draw the curtains in the study", …);
     [text] unless the words are an area-wide request's, the areas are joined by "and" alone and, for a kind other
     than lights, every area has a device of it. A trailing reason goes with each part."""
-    text = _numbered_rooms(text, catalog)
+    text = _every_numbered_room(_numbered_rooms(text, catalog), catalog)
     found = trailing_reason(text)
     parts = _split_areas(text[: found.start()] if found is not None else text, catalog)
     return [f"{p}{found.group(0) if found is not None else ''}" for p in parts] if len(parts) > 1 else [text]
@@ -267,6 +273,29 @@ def _numbered_rooms(text: str, catalog: Catalog) -> str:
     return f"{text[: found.start()]}{' and '.join(names)}{text[found.end() :]}"
 
 
+def _every_numbered_room(text: str, catalog: Catalog) -> str:
+    """ "every guest room", "all the bedroom blinds" → "guest room 1 and guest room 2 and …" where the home has two
+    or more areas called by that stem and a number ("every room" stays: it means the whole home)."""
+    if not re.search(r"\b(?:every|each|all)\b", text, re.I):
+        return text
+    for stem, names in catalog.memo("numbered_rooms", _room_stems).items():
+        found = re.search(rf"\b(?:every|each|all(?:\s+of)?(?:\s+the)?)\s+{re.escape(stem)}s?\b", text, re.I)
+        if found is not None:
+            return f"{text[: found.start()]}{' and '.join(names)}{text[found.end() :]}"
+    return text
+
+
+def _room_stems(catalog: Catalog) -> dict[str, list[str]]:
+    """Stem → the area names made of it and a number ("guest room" → "guest room 1", …), for stems with two or
+    more, longest first."""
+    stems: dict[str, list[str]] = {}
+    for area in catalog.home.areas if catalog.home else []:
+        for name in area_names(area):
+            if (found := re.fullmatch(r"(?P<stem>[a-z][a-z' ]*?)\s+\d+", name)) and found.group("stem") != "room":
+                stems.setdefault(found.group("stem"), []).append(name)
+    return {s: sorted(n) for s, n in sorted(stems.items(), key=lambda i: -len(i[0])) if len(n) > 1}
+
+
 def _split_areas(text: str, catalog: Catalog) -> list[str]:
     home = catalog.home
     said = plain(text)
@@ -287,7 +316,7 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
         return [text]
     first, last = chosen[0][0], chosen[-1][1]
     joins = [said[a[1] : b[0]].split() for a, b in pairwise(chosen)]
-    if any(not j or not set(j) <= {"and", "the", "in"} for j in joins):
+    if any(not j or not set(j) <= {"and", "the", "in", "one"} for j in joins):  # "… and the one in the lounge"
         return [text]
     outside = (said[:first] + " " + said[last:]).split()
     extra = [w for w in outside if w not in AREA_LIGHTS_WORDS | {"both"}]
@@ -303,7 +332,13 @@ def _split_areas(text: str, catalog: Catalog) -> list[str]:
         return [text]
     plural, singular, counts = found
     # "the blue room radiators" for its one radiator had the model set another room's too.
-    return [re.sub(rf"\b{plural}\b", singular, p, count=1) if n == 1 else p for p, n in zip(parts, counts, strict=True)]
+    return [_one_of(p, plural, singular) if n == 1 else p for p, n in zip(parts, counts, strict=True)]
+
+
+def _one_of(part: str, plural: str, singular: str) -> str:
+    """The part about an area's one device of the kind: "both tellies off … the snug" → "the telly off … the snug"."""
+    part = re.sub(rf"\b(?:both|all)\s+(?:of\s+)?(?:the\s+)?{plural}\b", f"the {plural}", part, count=1)
+    return re.sub(rf"\b{plural}\b", singular, part, count=1)
 
 
 QUESTION = re.compile(r"^(?:what|what's|whats|how|is|are|which)\b")
@@ -321,10 +356,11 @@ def _kind_in_each(extra: list[str], areas: list[str], catalog: Catalog) -> tuple
     names say it ("lock the shed and stern doors": the shed's door is a sensor, its lock no door)."""
     noun = [w for w in extra if not AREA_VERB.match(w) and not AMOUNT_WORD.match(w)]
     mass = len(noun) == 1 and noun[0] in MASS_KINDS
-    if not mass and (not noun or not 1 <= len(noun) <= 3 or not noun[-1].endswith("s") or len(noun[-1]) < 4):
+    if not noun or not 1 <= len(noun) <= 3 or len(noun[-1]) < 2:
         return None
-    head = noun[-1][:-2] if noun[-1].endswith("es") and noun[-1][:-2] in KIND_DOMAINS else noun[-1][:-1]
-    head = noun[-1] if mass else head
+    # "the tv in the snug and the one in the lounge": a singular noun, where each area has just one.
+    singular = not mass and (not noun[-1].endswith("s") or len(noun[-1]) < 3)
+    head = noun[-1] if mass or singular else _singular(noun[-1])
     phrase = " ".join([*noun[:-1], head])
     home = catalog.home
     assert home is not None
@@ -339,4 +375,12 @@ def _kind_in_each(extra: list[str], areas: list[str], catalog: Catalog) -> tuple
     shared = set.intersection(*({e.domain for e in devices} for devices in found))
     if not shared:
         return None
-    return noun[-1], head, [sum(e.domain in shared for e in devices) for devices in found]
+    counts = [sum(e.domain in shared for e in devices) for devices in found]
+    return None if singular and set(counts) != {1} else (noun[-1], head, counts)
+
+
+def _singular(plural: str) -> str:
+    """ "tellies" → "telly", "switches" → "switch", "blinds" → "blind"."""
+    if plural.endswith("ies") and len(plural) > 4:
+        return f"{plural[:-3]}y"
+    return plural[:-2] if plural.endswith("es") and plural[:-2] in KIND_DOMAINS else plural[:-1]

@@ -94,6 +94,16 @@ ACTION_WORDS = frozenset(
         "take",
         "tick",
         "cross",
+        "restart",
+        "reboot",
+        "reset",
+        "clean",
+        "cleaning",
+        "hoover",
+        "hoovering",
+        "vacuuming",
+        "mop",
+        "mopping",
     ]
 )
 STATE_WORDS = ("on", "off", "open", "closed", "locked", "unlocked", "playing", "paused", "running", "home", "away")
@@ -237,6 +247,15 @@ def ellipsis(text: str) -> str | None:
 def area_names(area: Area) -> set[str]:
     """An area's name and aliases, plain."""
     return {plain(n) for n in [area.name, *area.aliases]}
+
+
+def in_area(entity: Entity, area: Area) -> bool:
+    """Whether a device is the area's: placed there, or placed nowhere with the area's name in its own ("Room 4 desk
+    fan")."""
+    if entity.area is not None:
+        return entity.area == area.id
+    name = f" {plain(entity.name)} "
+    return any(f" {p} " in name for p in area_names(area) if p)
 
 
 def find_area(catalog: Catalog, text: str) -> Area | None:

@@ -13,9 +13,8 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
-from homefc.home import Area, Entity
 from homefc.onedevice import DEVICE_NOUNS
-from homefc.references import KIND_DOMAINS, area_names, find_area, plain
+from homefc.references import KIND_DOMAINS, area_names, find_area, in_area, plain
 from homefc.rules import is_kind
 from homefc.splits import entity_names, names_a_device
 
@@ -89,6 +88,8 @@ APPLIANCES: tuple[tuple[str, ...], ...] = (
     ("coffee machine", "coffee maker"),
     ("toaster",),
     ("hot tub", "jacuzzi"),
+    ("minibar", "mini bar", "mini fridge"),
+    ("air fryer",),
 )
 """Appliances by kind: saying one the home has under no entity, alias or device name is asking for a missing
 device."""
@@ -148,22 +149,13 @@ def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:
         area = find_area(catalog, " ".join(room_words))
         if area is None:
             continue
-        if not any(is_kind(e, noun) for e in home.entities if _in_area(e, area)):
+        if not any(is_kind(e, noun) for e in home.entities if in_area(e, area)):
             named = next(
                 (p for n in [area.name, *area.aliases] if (p := plain(n)) and f" {p} " in f" {' '.join(room_words)} "),
                 plain(area.name),
             )
             return noun, named
     return _room_kind_missing(said, catalog)
-
-
-def _in_area(entity: Entity, area: Area) -> bool:
-    """Whether a device is the area's: placed there, or placed nowhere with the area's name in its own ("Room 4 desk
-    fan")."""
-    if entity.area is not None:
-        return entity.area == area.id
-    name = f" {plain(entity.name)} "
-    return any(f" {p} " in name for p in area_names(area) if p)
 
 
 AIR_CON = re.compile(r"\bair[ -]?(?:con|conditioning|conditioner)\b")
@@ -190,7 +182,7 @@ def _room_kind_missing(said: str, catalog: Catalog) -> tuple[str, str] | None:
                     continue
                 if _verb_said(said, found):  # "in library 2 switch on the lamps"
                     continue
-                if not any(is_kind(e, noun) for e in home.entities if _in_area(e, area)):
+                if not any(is_kind(e, noun) for e in home.entities if in_area(e, area)):
                     return noun, room
     return None
 

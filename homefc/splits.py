@@ -37,19 +37,66 @@ SEQUENCE = re.compile(r";|\b(?:then|after that)\b", re.I)
 """A break that puts one request after another, not one action on two devices."""
 PARTICLE = re.compile(r"\b(?:on|off|up|down)\b")
 LIST_REQUEST = re.compile(
-    r"^(?P<prefix>(?:(?:please|can you|could you)\s+)?" + VERBS + r"(?:\s+(?:on|off|up|down|out))?(?:\s+the)?\s+)?"
-    r"(?P<items>.+?)"
-    r"(?P<tail>\s+(?:on|off|up|down|halfway|a little|a bit|(?:to|by) \d+\s*(?:%|percent|degrees)?)(?:\s+please)?)?"
+    r"^(?P<prefix>(?:(?:please|can you|could you)\s+)?(?:" + VERBS + r"|get|send)(?:\s+(?:on|off|up|down|out))?"
+    r"(?:\s+the)?\s+)?(?P<items>.+?)"
+    r"(?P<tail>\s+(?:on|off|up|down|halfway|a little|a bit|(?:to|by) \d+\s*(?:%|percent|degrees)?"
+    r"|cleaning|hoovering|vacuuming|mopping|going|started|shut|closed|open)(?:\s+please)?)?"
     r"[.!?]*$",
     re.I,
 )
 """One action on a list of devices: "turn off the A, B and C", "A, B and C off"."""
 STATEMENT = re.compile(
     r"^(?:(?:he|she|they|we|i|you|it)(?:'s|'re|'m|'ve|\s+(?:is|are|am|was|were|has|have|had)\b)"
-    r"|(?:just\s+)?(?:off to|off out|heading (?:out|off|to)|going (?:out|to)|leaving for)\b)",
+    r"|(?:just\s+)?(?:off to|off out|heading (?:out|off|to)|going (?:out|to)|leaving for)\b"
+    r"|(?:the\s+)?\w+'s\s+(?:\w+ing|gone|been|got|done|finished|back|home|out|asleep|broken|dead)\b)",
     re.I,
 )
-"""An item that is a reason, not a device: "…, he's fallen asleep", "off to the gym, …"."""
+"""An item that is a reason, not a device: "…, he's fallen asleep", "off to the gym, …", "the wifi's playing up, …",
+"nan's gone to bed, …"."""
+DETERMINER = r"(?:the|my|our|his|her|their|all|every|both|\w+'s)"
+RUN_ON = re.compile(
+    r"(?<=[\w'])\s+(?=(?:(?:can|could|would|will)\s+you\b"
+    rf"|(?:turn|switch)\s+(?:on|off|up|down)\s+{DETERMINER}\b|turn\s+{DETERMINER}\b"
+    rf"|(?:close|shut|open|lock|unlock|dim|put|set|start|stop)\s+(?:{DETERMINER}|up)\b))",
+    re.I,
+)
+"""A request starting mid-sentence in an unpunctuated transcript: "close the pool cover turn off the underwater
+lights", "the wifi's playing up again can you restart the router"."""
+NOT_BEFORE_REQUEST = frozenset(
+    re.findall(
+        r"\S+",
+        "please pls you u to and or but so then also just not don't dont never do did i we i'll we'll you'll can"
+        " could would will let's lets me us go gonna wanna if when what how where which why who",
+    )
+)
+"""Words after which a verb continues the same request ("can you please turn", "remember to lock")."""
+CONDITION = re.compile(r"^(?:if|when|whenever|unless|once|as soon as|before|after|until|while)\b", re.I)
+
+
+def run_on_cuts(text: str) -> list[int]:
+    """Offsets where an unpunctuated transcript starts another request (RUN_ON), not after a word that carries the
+    verb on ("to", "please", "can") nor inside a condition ("if it's cold turn on the heating")."""
+    if CONDITION.match(text.strip()):
+        return []
+    cuts = []
+    for found in RUN_ON.finditer(text):
+        before = text[: found.start()].split()[-1].lower()
+        if before in NOT_BEFORE_REQUEST:
+            continue
+        # "the plug switch on the landing" is a noun; "lights off switch on the fan" is a request.
+        if text[found.end() :].lower().startswith("switch") and not re.fullmatch(r"on|off|up|down|\d+%?", before):
+            continue
+        cuts.append(found.end())
+    return cuts
+
+
+def with_commas(text: str) -> str:
+    """The text with a comma before each run-on request (run_on_cuts), so the clause breaks see it."""
+    for cut in reversed(run_on_cuts(text)):
+        text = f"{text[:cut].rstrip()}, {text[cut:]}"
+    return text
+
+
 BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
 DUMMY_IT = re.compile(r"\bhow\s+\w+\s+it\s+is\b|\bwhat\s+it(?:'s|\s+is)\s+like\b", re.I)
 """"It" that points at no device: "tell me how humid it is in there"."""
@@ -61,17 +108,43 @@ def split_clauses(text: str) -> list[str]:
     A trailing reason ("…, there's a frost tonight") goes with each part."""
     found = trailing_reason(text)
     reason = found.group(0) if found is not None else ""
-    parts = _split_clauses(text[: found.start()] if found is not None else text)
+    body = text[: found.start()] if found is not None else text
+    parts = _mode_and_setpoint(body) or _split_clauses(with_commas(body))
     return [f"{p}{reason}" for p in parts] if len(parts) > 1 else [text]
+
+
+MODE_AND_SETPOINT = re.compile(
+    rf"^(?P<head>(?:(?:please|can you|could you)\s+)?{VERBS}\s+(?P<device>(?:the|my|our)\s+[\w' ]+?)\s+(?:on|to|in)\s+"
+    r"(?:cool|cooling|heat|heating|dry|auto|fan only)(?:\s+mode)?)\s+(?:at|to|and)\s+"
+    r"(?P<value>\d+(?:[.,]\d+)?)(?P<unit>\s*(?:degrees?|°c?))?(?P<tail>\s+please)?[.!]*$",
+    re.I,
+)
+"""A thermostat's mode and setpoint in one breath: "put the cinema air con on cool at 20 degrees"."""
+
+
+def _mode_and_setpoint(text: str) -> list[str]:
+    """ "put the cinema air con on cool at 20 degrees" → "put the cinema air con on cool", "set the cinema air con to
+    20 degrees" (two services: the mode and the setpoint); [] where the words are not so."""
+    found = MODE_AND_SETPOINT.match(text.strip())
+    if found is None:
+        return []
+    tail, unit = found.group("tail") or "", found.group("unit") or " degrees"
+    return [f"{found.group('head')}{tail}", f"set {found.group('device')} to {found.group('value')}{unit}{tail}"]
 
 
 BARE_STATE = re.compile(
     r"^(?!(?:but|except|apart|leave|keep|not|other|save)\b)(?!.*\b(?:that's|that|which|who)\b)(?:the\s+)?[\w']+(?:\s+[\w']+){0,4}?\s+"
-    r"(?:on|off|to \d+(?:\s*(?:%|percent|degrees))?)$",
+    r"(?:on|off|(?:to )?\d+(?:\s*(?:%|percent|degrees))?)$",
     re.I,
 )
 """A device and its state, with no verb: "room 1 lamp on", "tom's lamp to 20 percent"."""
-STATE_SPACE = re.compile(r"(?<=\s)(?:on|off)\s+", re.I)
+STATE_SPACE = re.compile(
+    r"(?<=\s)(?:on|off|to \d+(?:\s*(?:%|percent|degrees))?|\d{2,}(?:\s*(?:%|percent|degrees))?)\s+"
+    r"(?!(?:to|and|in|on|off|for|at|by|degrees|percent|minutes?|hours?|seconds?)\b)",
+    re.I,
+)
+"""The end of a device's state or value inside a transcript: on/off, "to 20", a two-digit value ("living room
+thermostat 21 kitchen underfloor 19")."""
 
 
 def _bare_states(text: str) -> list[str]:
@@ -83,7 +156,11 @@ def _bare_states(text: str) -> list[str]:
         return [text]
     if not re.sub(rf"\b(?:{VERBS}|on|off|please|can you|could you)\b", " ", parts[0], flags=re.I).strip():
         return [text]  # "turn off the light that's on": the first part is the verb alone
-    return parts
+    return [BARE_VALUE.sub(r"to \g<0>", p) for p in parts]
+
+
+BARE_VALUE = re.compile(r"(?<!\bto )(?<!\bat )(?<!\bby )\b\d{2,}(?:\s*(?:%|percent|degrees))?$", re.I)
+""" "kitchen underfloor 19" says its value without "to"."""
 
 
 def _split_clauses(text: str) -> list[str]:
@@ -97,7 +174,7 @@ def _split_clauses(text: str) -> list[str]:
         start = found.end() if found else start
     breaks = [b for i, b in enumerate(breaks) if parts[i + 1] and any(parts[: i + 1])]
     parts = [p for p in parts if p]
-    while len(parts) > 1 and not _says_what(parts[0]):
+    while len(parts) > 1 and (not _says_what(parts[0]) or (STATEMENT.match(parts[0]) and not has_action(parts[0]))):
         # A reason or a setting before the first request ("I'm off to read in the library, could you …") stays
         # with it.
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
@@ -151,7 +228,7 @@ def split_list(text: str, catalog: Catalog | None = None) -> list[str]:
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items"))]
     items = [re.sub(r"^the\s+", "", i, flags=re.I) for i in items if i]
-    items, reason = _reason_last(items)
+    items, reason = reason_last(items)
     named = (lambda i: is_entity_name(catalog, plain(i))) if catalog is not None else (lambda i: False)
     if len(items) < 3 or any(not named(i) and (not 2 <= len(i.split()) <= 6 or has_action(i)) for i in items):
         return [text]
@@ -171,53 +248,11 @@ def split_list(text: str, catalog: Catalog | None = None) -> list[str]:
     return [f"{prefix}{item}{tail}".strip() + reason for item in items]
 
 
-def _reason_last(items: list[str]) -> tuple[list[str], str]:
+def reason_last(items: list[str]) -> tuple[list[str], str]:
     """The items without a last one that is a reason ("…, he's fallen asleep"), and that reason as ", …"."""
     if len(items) > 1 and STATEMENT.match(items[-1]):
         return items[:-1], f", {items[-1]}"
     return items, ""
-
-
-PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+|\s+(?=the\s)")
-"""Between the devices of a pair or a short list: ", ", " and ", " and also ", " plus ", or a bare " the " (spoken
-lists: "lock the front door the back door and the shed")."""
-
-
-def split_named_pair(text: str, catalog: Catalog) -> list[str]:
-    """One action on two to four devices, each named in full by its name or an alias ("close the garage door and
-    the living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
-    ceiling lights" shares its noun and stays one request."""
-    match = LIST_REQUEST.match(text.strip())
-    if match is None or catalog.home is None:
-        return [text]
-    items = [plain(re.sub(r"^the\s+", "", i.strip(), flags=re.I)) for i in PAIR_BREAK.split(match.group("items"))]
-    items, reason = _reason_last([i for i in items if i])
-    prefix, tail = match.group("prefix") or "", match.group("tail") or ""
-    if not 2 <= len(items) <= 4 or not (prefix or tail):
-        return [text]
-    if any(not is_entity_name(catalog, i) and not _names_one(catalog, i) for i in items):
-        return [text]
-    return [f"{prefix}{item}{tail}".strip() + reason for item in items]
-
-
-def _names_one(catalog: Catalog, said: str) -> bool:
-    """Whether the words are part of one device's names or aliases and of no other device's ("the denon" of "Denon
-    receiver" and its "Denon sound mode", "the era 300" of "Sonos Era 300"), and not a kind of device or a room."""
-    if said in KIND_DOMAINS or find_area(catalog, said) is not None:
-        return False
-    return len(catalog.memo("name_parts", _name_parts).get(said, ())) == 1
-
-
-def _name_parts(catalog: Catalog) -> dict[str, set[str]]:
-    """Every run of whole words in an entity's names and aliases → the devices (or lone entities) that have it."""
-    parts: dict[str, set[str]] = {}
-    for entity in catalog.home.entities if catalog.home else []:
-        for name in [entity.name, *entity.aliases]:
-            words = plain(name).split()
-            for start in range(len(words)):
-                for end in range(start + 1, len(words) + 1):
-                    parts.setdefault(" ".join(words[start:end]), set()).add(entity.device or entity.id)
-    return parts
 
 
 ADD_ITEMS = re.compile(
@@ -238,7 +273,7 @@ def split_items(text: str, catalog: Catalog) -> list[str]:
     match = ADD_ITEMS.match((text[: found.start()] if found is not None else text).strip())
     if match is None or catalog.home is None:
         return [text]
-    if plain(match.group("list")) not in _todo_lists(catalog):
+    if not _a_todo_list(plain(match.group("list")), catalog):
         return [text]
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items")) if i.strip()]
     # A verb starts a request, not an item; "tonic water" is an item.
@@ -396,7 +431,12 @@ LEADING_REASON = re.compile(r"^(?P<reason>[^,]+),\s*(?:(?:so|and)\s+)?(?P<rest>.
 def _without_leading_reason(text: str, catalog: Catalog) -> str:
     """ "I'm going to sleep, turn off the lights in here" → "turn off the lights in here": a statement before the
     request that names no room, device or feeling, when the rest says what to do and points back at nothing."""
-    found = LEADING_REASON.match(text.strip())
+    text = text.strip()
+    cuts = run_on_cuts(text)
+    found = LEADING_REASON.match(text)
+    if cuts and (found is None or cuts[0] < found.end("reason")):
+        # Unpunctuated: "we're done swimming shut the pool cover, …"
+        found = LEADING_REASON.match(f"{text[: cuts[0]].rstrip()}, {text[cuts[0] :]}")
     if found is None or not STATEMENT.match(found.group("reason").strip()):
         return text
     reason, rest = plain(found.group("reason")), found.group("rest")
@@ -436,6 +476,16 @@ def restated_add(text: str, catalog: Catalog) -> str:
         return text  # "I need to call the plumber, put it on the chores list": a task, said as the model reads it
     post = re.sub(r"^(?:on|onto)\b", "to", found.group("post"), flags=re.I)
     return f"add {items} {post}"
+
+
+def _a_todo_list(said: str, catalog: Catalog) -> bool:
+    """Whether the words name a to-do list: a name or alias, or words of one list's names ("the diy list" of "DIY
+    jobs")."""
+    if said in _todo_lists(catalog):
+        return True
+    words = set(said.split()) - {"list"}
+    todos = [e for e in catalog.home.entities if e.domain == "todo"] if catalog.home else []
+    return bool(words) and sum(any(words <= set(plain(n).split()) for n in [e.name, *e.aliases]) for e in todos) == 1
 
 
 def _todo_lists(catalog: Catalog) -> set[str]:

@@ -8,6 +8,7 @@ from homefc.assistant import Assistant
 from homefc.catalog import Catalog, build_catalog
 from homefc.domains import DomainSpec
 from homefc.home import home_from_data
+from homefc.pairs import split_named_pair
 from homefc.plurals import split_areas, split_both
 from homefc.references import plain
 from homefc.rooms import clause_areas
@@ -18,7 +19,6 @@ from homefc.splits import (
     split_clauses,
     split_items,
     split_list,
-    split_named_pair,
     trailing_reason,
     without_reason,
 )
@@ -98,9 +98,10 @@ def test_one_action_on_three_or_more_devices_is_split_per_device() -> None:
         ("switch off the tree and the telly backlight", ["switch off the tree", "switch off the telly backlight"]),
         ("sofa lamp and big light on", ["sofa lamp on", "big light on"]),
         ("turn on the desk lamp and also the office speaker", ["turn on the desk lamp", "turn on the office speaker"]),
-        # Not two whole names: the noun is shared, or one item is not a device's name.
+        # Words of one device's name each ("Bedroom window blind").
+        ("close the bedroom blind and the lounge blind", ["close the bedroom blind", "close the lounge blind"]),
+        # Not two devices: the noun is shared, or one item is not a device's name.
         ("turn off the living room and kitchen ceiling lights", None),
-        ("close the bedroom blind and the lounge blind", None),
         ("both bedside lamps off", None),
         ("the tree and the telly backlight", None),  # no action said
     ],
@@ -332,10 +333,15 @@ def test_a_plural_kind_of_several_areas_is_one_request_per_area_that_has_it(flat
         "radiator in the office to 19 please",
         "radiator in the bathroom to 19 please",
     ]
+    # A singular where each area has just one: "the TV in the snug and the one in the lounge".
+    assert split_areas("open the blind in the living room and the one in the bedroom", flat_catalog) == [
+        "open the blind in the living room",
+        "open the blind in the bedroom",
+    ]
     for whole in (
         "close the blinds in the living room and the kitchen",  # the kitchen has no blind
         "move the radiator from the office to the bathroom",
-        "open the blind in the living room and the bedroom",  # not a plural
+        "close the blind in the living room and the one in the kitchen",  # the kitchen has none
     ):
         assert split_areas(whole, flat_catalog) == [whole]
 
