@@ -108,6 +108,15 @@ NEEDS_WORDS = {
     "media_player.volume_mute": re.compile(
         r"\b(?:mute|muted|unmute|unmuted|silence|silent|sound off|sound back|shush|shut up)\b"
     ),
+    "media_player.media_pause": re.compile(r"\b(?:pause|paused|hold|wait|stop|halt|moment|minute|sec|break)\b"),
+    "media_player.media_stop": re.compile(r"\b(?:stop|stopped|halt|enough|end|cancel|finish)\b"),
+    **{
+        f"{domain}.get_state": re.compile(
+            r"\b(?:is|was|were|are|what|whats|which|when|did|does|has|have|active|running|state|status|check|whether"
+            r"|if|last)\b"
+        )
+        for domain in ("scene", "script")
+    },
     "vacuum.clean_spot": re.compile(r"\b(?:spot|spots|patch|there|here|this|that|mess|spill|spilt|spilled|crumbs)\b"),
     "vacuum.return_to_base": re.compile(r"\b(?:dock|docked|base|home|return|charge|charging|charger)\b"),
 }
@@ -118,7 +127,8 @@ armed or set off; "lock the door" never opens or unlocks a lock; "turn up the ra
 switch it off, nor "get the hoover going" send it home or make it beep; "set an alarm for 7" sounds no siren;
 "hot water up to 60" leaves the water heater's away mode alone; "the ecofan a bit faster" is no slowing down nor
 "radio quieter" muting it; "get Bede going" neither stops nor pauses the hoover, nor does "get rosie cleaning"
-clean a spot."""
+clean a spot; "put netflix on the big telly" does not stop it; "Movie night, please!" is no question of the scene's
+state."""
 
 
 def unasked_services(
@@ -126,12 +136,30 @@ def unasked_services(
 ) -> set[str]:
     """Keys of device services in NEEDS_WORDS whose words the text (outside the devices' names) does not say.
     said_of: names_said of the same text and functions, where the caller has it."""
-    said = (said_of or names_said(text, functions, catalog)).rest
-    return {
+    found = said_of or names_said(text, functions, catalog)
+    said = found.rest
+    unsaid = {
         fn.key
         for fn in functions
         if fn.entity_id and (words := NEEDS_WORDS.get(fn.tool)) is not None and not words.search(said)
     }
+    if ALARM_CLOCK.search(text.lower()):
+        # "set an alarm for seven tomorrow morning" had the model run the "Good morning" scene.
+        routines = [fn for fn in functions if fn.tool.split(".")[0] in ("scene", "script")]
+        unsaid |= {fn.key for fn in routines if fn.entity_id not in found.named}
+    if LIST_QUESTION.search(text.lower()):
+        # "What's on the kids' list?" reads the list: no item is added, ticked off or changed.
+        unsaid |= {fn.key for fn in functions if fn.tool in TODO_WRITES}
+    return unsaid
+
+
+ALARM_CLOCK = re.compile(r"\bset\s+(?:an|my|the|a)\s+(?:alarm|timer|reminder|wake ?up(?:\s+call)?)\b")
+"""A clock's alarm, timer or reminder: no scene or script the words do not name in full."""
+LIST_QUESTION = re.compile(
+    r"^(?:what(?:'s| is| have we got| do we have| do i have)?|whats|anything|is there anything|read (?:me|out))\b"
+    r".*\b(?:on|in)\s+(?:the|my|our|[\w']+)\s+(?:[\w']+\s+)?list\b"
+)
+TODO_WRITES = frozenset({"todo.add_item", "todo.remove_item", "todo.update_item"})
 
 
 TOGGLE_WORDS = re.compile(r"\b(?:toggle|toggled|flip|flipped|invert|swap|switch over|change over)\b")
@@ -220,13 +248,25 @@ def unasked_reads(
     on", "set bath two to 21 degrees", "the blind 2 down" of a device named in full) and nothing else (no question
     word, no condition). A verb alone, with no device named, leaves the reads: "set an alarm for 7" is no request
     to the home, and the model answers it better with its reads in view."""
-    _, named, said = said_of or names_said(text, functions, catalog)
+    names, named, said = said_of or names_said(text, functions, catalog)
     if "?" in text or READ_SAID.search(said) or STATE_QUESTION.search(text.strip().lower()):
         return set()
-    acts = ON_SAID.search(said) or OFF_SAID.search(said) or _dark_only(said) or (named and ACTS.search(said))
+    # "get the sprinkler going in the vegetable patch": a word of a device's name is as good as its whole name,
+    # though not for a clock's alarm.
+    device_said = named or (not ALARM_CLOCK.search(text.lower()) and _name_word_said(said, names))
+    acts = ON_SAID.search(said) or OFF_SAID.search(said) or _dark_only(said) or (device_said and ACTS.search(said))
     if not (_fixes_a_value(pins) or acts):
         return set()
     return {fn.key for fn in functions if fn.tool.endswith(".get_state")}
+
+
+NOT_NAME_WORDS = frozenset({"the", "a", "an", "my", "our", "of", "in", "on", "and", "to", "for", "at", "by", "with"})
+
+
+def _name_word_said(said: str, names: Mapping[str, Sequence[str]]) -> bool:
+    """Whether the words say a word (three letters or more) of some candidate's name or alias."""
+    words = {w for w in re.findall(r"[\w']+", said) if len(w) >= 3} - NOT_NAME_WORDS
+    return any(words & set(n.split()) for ns in names.values() for n in ns)
 
 
 STATE_QUESTION = re.compile(

@@ -14,6 +14,7 @@ from typing import Any
 
 from homefc.catalog import ENTITY_ARG, Function
 from homefc.domains import ArgSchema
+from homefc.numbers import SMALL
 
 MIN_STEM = 3
 """Shortest value word that also matches a said word with an ending ("heat" in "heating", not "off" in "office")."""
@@ -53,6 +54,17 @@ def value_score(value: str, others: Sequence[str], said_text: str) -> int:
     said = set(said_words)
     hits = sum(1 for w in own if _matches(w, said))
     return hits + (1 if hits and f" {' '.join(value_words)} " in f" {' '.join(said_words)} " else 0)
+
+
+NUMBER_WORDS = {w: str(n) for n, w in enumerate([*SMALL, "twenty"])}
+
+
+def _numbered(said: list[str], value_words: set[str]) -> list[str]:
+    """The said words with a number word as its digit where the word before it is a word of the listed values
+    ("radio two" says "Radio 2"; "the one in the hall" says no "Radio 1")."""
+    return [
+        NUMBER_WORDS[w] if w in NUMBER_WORDS and i and said[i - 1] in value_words else w for i, w in enumerate(said)
+    ]
 
 
 def choice_arg(fn: Function) -> ArgSchema | None:
@@ -95,7 +107,8 @@ def said_choices(said: str, functions: Sequence[Function], names: Mapping[str, S
         if arg is None or arg.enum is None:
             continue
         own = {w for n in names.get(fn.entity_id, ()) for w in _words(n)}
-        rest = " ".join(w for w in said_words if w not in own)
+        numbered = _numbered(said_words, {w for v in arg.enum for w in _words(v)})
+        rest = " ".join(w for w in numbered if w not in own)
         scores = {v: value_score(v, arg.enum, rest) for v in arg.enum}
         best = max(scores.values())
         if best == 0:

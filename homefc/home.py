@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=False)
 
 
+PROPER_NAME_ARTICLE = re.compile(r"^(?i:the)\s+(?=[A-Z0-9])")
+"""The "the" before a proper name or number in an alias ("the Sage", "the Roberts")."""
+
+
+def _without_article(aliases: list[str]) -> list[str]:
+    """Aliases without the "the" before a proper name ("the Sage" is said "sage on please" too); "the radio" keeps
+    it, since "Grandad's radio" is not "the radio"."""
+    return [a for a in (PROPER_NAME_ARTICLE.sub("", str(alias).strip()) for alias in aliases) if a]
+
+
 class Area(_Model):
     """A room or zone of the home."""
 
@@ -42,6 +53,11 @@ class Area(_Model):
     """Name as people say it, e.g. `Living room`."""
     aliases: list[str] = Field(default_factory=list)
     """Other names for the area, e.g. `lounge`."""
+
+    @field_validator("aliases")
+    @classmethod
+    def _no_article(cls, aliases: list[str]) -> list[str]:
+        return _without_article(aliases)
 
 
 class Device(_Model):
@@ -66,6 +82,12 @@ class Entity(_Model):
     """Friendly name, e.g. `Kitchen ceiling light`."""
     aliases: list[str] = Field(default_factory=list)
     """Other names people use for it."""
+
+    @field_validator("aliases")
+    @classmethod
+    def _no_article(cls, aliases: list[str]) -> list[str]:
+        return _without_article(aliases)
+
     area: str | None = None
     """Area id, or None (inherits the device's area)."""
     device: str | None = None

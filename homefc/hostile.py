@@ -17,7 +17,10 @@ INJECTION = re.compile(
     r"|\bignore\s+(?:(?:all|any|your|the|previous|prior|above|earlier|those|these|safety|my)\s+)*(?:rules|instructions"
     r"|prompts?|guidelines|restrictions|safeguards|programming|policy|policies)\b"
     r"|\b(?:disregard|forget|bypass)\s+(?:\w+\s+){0,3}(?:rules|instructions|guidelines|restrictions|safeguards|policy)\b"
-    r"|\b(?:jailbreak|jailbroken|prompt injection|new instructions|you are now)\b",
+    r"|\b(?:jailbreak|jailbroken|prompt injection|new instructions|you are now)\b"
+    r"|\b(?:new|updated|revised)\s+(?:system\s+)?(?:prompt|instructions|rules|policy)\b|\bsystem prompt\b"
+    r"|\b(?:has|have|had)\s+(?:\w+\s+){0,2}(?:authori[sz]ed|permitted|cleared)\s+you\b"
+    r"|\byou\s+(?:are|have been)\s+(?:now\s+)?(?:authori[sz]ed|permitted|cleared)\b",
     re.I,
 )
 """Words that claim a mode, an override or new instructions, as an attack on the assistant says them."""

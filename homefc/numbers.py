@@ -37,8 +37,10 @@ TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "nin
 UNIT_WORDS = SMALL[1:10]
 
 NUMBER = (
-    rf"(?:(?P<tens>{'|'.join(TENS)})(?:[\s-](?P<unit>{'|'.join(UNIT_WORDS)}))?"
-    rf"|(?P<small>{'|'.join(SMALL)})|(?P<hundred>(?:a|one) hundred))"
+    rf"(?:(?P<hundred>(?:a|one) hundred)"
+    rf"(?:\s+and\s+(?:(?P<h_tens>{'|'.join(TENS)})(?:[\s-](?P<h_unit>{'|'.join(UNIT_WORDS)}))?"
+    rf"|(?P<h_small>{'|'.join(SMALL[1:])})))?"
+    rf"|(?P<tens>{'|'.join(TENS)})(?:[\s-](?P<unit>{'|'.join(UNIT_WORDS)}))?|(?P<small>{'|'.join(SMALL)}))"
     r"(?P<half>\s+and\s+a\s+half)?"
 )
 SPOKEN = re.compile(
@@ -74,7 +76,10 @@ NUMBERED = re.compile(rf"\bnumber\s+(?:{NUMBER}|(?P<digit>\d+))\b", re.I)
 def _value(match: re.Match[str]) -> str:
     groups = match.groupdict()
     if groups["hundred"]:
-        n = 100
+        n = 100 + (SMALL.index(groups["h_small"].lower()) if groups["h_small"] else 0)
+        if groups["h_tens"]:
+            n += (TENS.index(groups["h_tens"].lower()) + 2) * 10
+            n += SMALL.index(groups["h_unit"].lower()) if groups["h_unit"] else 0
     elif groups["tens"]:
         n = (TENS.index(groups["tens"].lower()) + 2) * 10
         n += SMALL.index(groups["unit"].lower()) if groups["unit"] else 0

@@ -83,20 +83,24 @@ def _device_nouns(catalog: Catalog) -> frozenset[str]:
 
 
 def one_device_calls(calls: Sequence[Call], text: str, catalog: Catalog) -> list[Call]:
-    """The calls a one-device request keeps: those on the device whose name, aliases and area share the most words
-    with the request (the first on a tie), one per service. The model adds a call for a reason clause ("open the
-    velux, it's stuffy up there" also turned a speaker up), sometimes before the one asked for."""
+    """The calls a one-device request keeps: those on the device named in full, else whose name, aliases and area
+    share the most words with the request (the first on a tie), one per service. The model adds a call for a reason
+    clause ("open the velux, it's stuffy up there" also turned a speaker up), sometimes before the one asked for."""
     said = set(plain(text).split()) - FILLER
+    whole = f" {plain(text)} "
     home = catalog.home
-    best: tuple[int, int] | None = None
+    best: tuple[bool, int, int] | None = None
     chosen = calls[0].entity_id if calls else None
     for i, call in enumerate(calls):
         entity = home.entity(call.entity_id) if home is not None and call.entity_id else None
         if home is None or entity is None:
             continue
         area = home.area(entity.area)
-        names = [entity.name, *entity.aliases, *([area.name, *area.aliases] if area is not None else [])]
-        score = (len(said & set(plain(" ".join(names)).split())), -i)
+        own = [entity.name, *entity.aliases]
+        names = [*own, *([area.name, *area.aliases] if area is not None else [])]
+        # A device named in full ("Get Hetty going, there's biscuit crumbs all over the hall") beats shared words.
+        in_full = any(f" {plain(n)} " in whole for n in own)
+        score = (in_full, len(said & set(plain(" ".join(names)).split())), -i)
         if best is None or score > best:
             best, chosen = score, entity.id
     kept: dict[str, Call] = {}

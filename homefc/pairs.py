@@ -8,7 +8,7 @@ import re
 
 from homefc.catalog import Catalog
 from homefc.references import KIND_DOMAINS, area_names, find_area, plain
-from homefc.splits import LIST_REQUEST, is_entity_name, reason_last
+from homefc.splits import LIST_REQUEST, is_entity_name, reason_last, without_leading_reason
 
 PAIR_BREAK = re.compile(r",\s*(?:and\s+)?(?:also\s+)?|\s+(?:and(?:\s+also)?|plus)\s+|\s+(?=the\s)")
 """Between the devices of a pair or a short list: ", ", " and ", " and also ", " plus ", or a bare " the " (spoken
@@ -19,7 +19,8 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     """One action on two to four devices, each named in full by its name or an alias ("close the garage door and
     the living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
     ceiling lights" shares its noun and stays one request."""
-    match = LIST_REQUEST.match(text.strip())
+    # "nan's gone to bed, turn off her lounge light and the standard lamp": the reason gets no call of its own.
+    match = LIST_REQUEST.match(without_leading_reason(text, catalog).strip())
     if match is None or catalog.home is None:
         return [text]
     said = match.group("items")
@@ -31,12 +32,20 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     if not 2 <= len(items) <= 4 or not (prefix or tail):
         return [text]
     items = _shared_room(items, catalog)
-    if any(
-        not is_entity_name(catalog, i) and not names_one(catalog, i) and not _words_of_one(catalog, i, area)
-        for i in items
-    ):
+    if any(not _names_a_device(catalog, i, area) for i in items):
         return [text]
     return [f"{prefix}{item}{place}{tail}".strip() + reason for item in items]
+
+
+def _names_a_device(catalog: Catalog, item: str, area_id: str | None) -> bool:
+    """Whether an item names one device: in full, by words of one device's names, or as a room and words of one of
+    its devices ("nan's lounge light" where "nan's lounge" is the annexe lounge)."""
+    if is_entity_name(catalog, item) or names_one(catalog, item) or _words_of_one(catalog, item, area_id):
+        return True
+    area = find_area(catalog, item)
+    rooms = sorted(area_names(area), key=len, reverse=True) if area is not None else []
+    room = next((n for n in rooms if item.startswith(f"{n} ")), None)
+    return area is not None and room is not None and _words_of_one(catalog, item[len(room) + 1 :], area.id)
 
 
 def _trailing_room(item: str, catalog: Catalog) -> tuple[str, str | None]:
@@ -51,16 +60,17 @@ def _trailing_room(item: str, catalog: Catalog) -> tuple[str, str | None]:
 
 def _words_of_one(catalog: Catalog, said: str, area_id: str | None = None) -> bool:
     """Whether two or more words, not a room alone, are all words of one device's name or alias and of no other
-    device's ("living room blinds" of "Living room bay blinds"); of the area's devices where one is given ("the big
-    light … in the lounge")."""
+    device's ("living room blinds" of "Living room bay blinds"); one word or more of the area's devices where one is
+    given ("the TV and the soundbar in the lounge")."""
     words = set(said.split())
     area = find_area(catalog, said)
-    if len(words) < 2 or catalog.home is None or (area is not None and said in area_names(area)):
+    if len(words) < (1 if area_id else 2) or catalog.home is None or (area is not None and said in area_names(area)):
         return False
+    kinds = KIND_DOMAINS.get(said)  # "the TV" is the media player, not the "TV backlight"
     owners = {
         e.device or e.id
         for e in catalog.home.entities
-        if area_id is None or e.area == area_id
+        if (area_id is None or e.area == area_id) and (kinds is None or e.domain in kinds)
         for n in [e.name, *e.aliases]
         if words <= set(plain(n).split())
     }

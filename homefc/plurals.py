@@ -163,7 +163,7 @@ def _area_plural(text: str, catalog: Catalog) -> list[str]:
     for name in sorted(area_names(area) - {""}, key=len, reverse=True):
         room = re.escape(name)
         found = re.search(rf"\b{room}\s+(?P<noun>\w+?)(?:e?s)\b", text, re.I) or re.search(
-            rf"\b(?:all\s+(?:of\s+)?)?(?:the\s+)?(?P<noun>\w+?)(?:e?s)\s+in\s+(?:the\s+)?{room}\b", text, re.I
+            rf"\b(?:all\s+(?:of\s+)?)?the\s+(?P<noun>\w+?)(?:e?s)\s+in\s+(?:the\s+)?{room}\b", text, re.I
         )  # "open all the blinds in the kitchen"
         noun = found.group("noun").lower() if found else ""
         if found is None or noun not in KIND_DOMAINS or noun in ("light", "lamp"):

@@ -90,6 +90,8 @@ APPLIANCES: tuple[tuple[str, ...], ...] = (
     ("hot tub", "jacuzzi"),
     ("minibar", "mini bar", "mini fridge"),
     ("air fryer",),
+    ("homepod", "home pod"),
+    ("chromecast",),
 )
 """Appliances by kind: saying one the home has under no entity, alias or device name is asking for a missing
 device."""

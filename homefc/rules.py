@@ -235,7 +235,8 @@ def unnamed_siblings(
     names, said, rest = said_of or names_said(text, functions, catalog)
     if not said or MORE_THAN_NAMED.search(rest):
         return set()
-    left = set(re.findall(r"[\w']+", rest)) - FILLER
+    # "start the guest arrival routine": "routine" of the "Checkout routine" names no second script.
+    left = set(re.findall(r"[\w']+", rest)) - FILLER - ROUTINE_WORDS
     named_domains = {e.split(".", 1)[0] for e in said}
     drop: set[str] = set()
     for domain in named_domains:
@@ -257,6 +258,8 @@ def unnamed_siblings(
     return drop
 
 
+ROUTINE_WORDS = frozenset({"routine", "scene", "script", "automation", "mode", "programme", "program"})
+"""Words that say what kind of routine, not which one."""
 SEVERAL_SAID = re.compile(
     r"\band\b(?!\s+thank)|\b(?:plus|also|as well|too|then|both|all|every|everything|each|rest|them|they|those"
     r"|these)\b"
@@ -353,10 +356,19 @@ LIST_DONE = re.compile(
 """Words that tick off or remove an item of a list named after them ("take radio times off nan's list")."""
 
 
+CLEANING = re.compile(r"\b(?:going|hoovering|hoover|vacuuming|cleaning|mopping|start|started)\b")
+"""Words that send a vacuum off: "Get Hetty going" retrieved the hoover's stop, pause and spot clean, not its start."""
+SWITCHED_OFF = re.compile(
+    r"\b(?:turn|switch|power|shut)\s+(?:[\w']+\s+){0,4}?off\b|\boff(?:\s+(?:please|too|now))?\W*$"
+)
+"""Words that switch a device off: "turn … off", "… off please" at the end."""
+
+
 def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -> list[Candidate]:
     """The candidates plus the setter, for each entity among them, of a value the words fix: "turn the heating up a
     degree" retrieved the radiators' on, off and mode services but no setpoint, so the model could only read; "to
-    BBC Radio 6 Music" the speaker's play and stop services but not select_source."""
+    BBC Radio 6 Music" the speaker's play and stop services but not select_source; and its turn_off where the words
+    switch off."""
     tools: list[str] = []
     degrees = temperature_step(text) is not None or (
         temperature_setpoint(text) is not None and re.search(rf"\d\s*{DEGREES}", text.lower())
@@ -367,12 +379,21 @@ def with_setters(text: str, candidates: Sequence[Candidate], catalog: Catalog) -
         tools.append("cover.set_cover_position")
     if volume_level(text) is not None:
         tools.append("media_player.volume_set")
+    if CLEANING.search(text.lower()):
+        tools.append("vacuum.start")
     keys = {c.function.key for c in candidates}
     added: list[Candidate] = []
     said = f" {' '.join(re.findall(r'[a-z0-9]+', text.lower()))} "
+    # Only where retrieval offered no off at all: more offs give the model more devices to switch off.
+    off = SWITCHED_OFF.search(text.lower()) is not None and not any(
+        c.function.tool.endswith(".turn_off") for c in candidates
+    )
     for cand in candidates:
         entity_id = cand.function.entity_id
         more = [catalog.get(tool, entity_id) for tool in tools] if entity_id else []
+        if off and entity_id:
+            # "nana's telly off" retrieved the telly's play, stop and pause but not its off.
+            more.append(catalog.get(f"{cand.function.tool.split('.')[0]}.turn_off", entity_id))
         # A listed value said word for word ("to BBC Radio 6 Music") brings the service that takes it.
         more += [fn for fn in (catalog.for_entity(entity_id) if entity_id else []) if _value_said(fn, said)]
         for fn in more:

@@ -413,7 +413,7 @@ def without_reason(text: str, catalog: Catalog) -> str:
     all having baths" also ran the extractor); kept where the reason names a room or device ("…, I'm in the study"),
     says which way to go where the words before do not ("set the heating, I'm cold"), or those words do not say what
     to do."""
-    text = _without_leading_reason(text, catalog)
+    text = without_leading_reason(text, catalog)
     found = trailing_reason(text)
     if found is None:
         return text
@@ -428,7 +428,7 @@ def without_reason(text: str, catalog: Catalog) -> str:
 LEADING_REASON = re.compile(r"^(?P<reason>[^,]+),\s*(?:(?:so|and)\s+)?(?P<rest>.+)$", re.I)
 
 
-def _without_leading_reason(text: str, catalog: Catalog) -> str:
+def without_leading_reason(text: str, catalog: Catalog) -> str:
     """ "I'm going to sleep, turn off the lights in here" → "turn off the lights in here": a statement before the
     request that names no room, device or feeling, when the rest says what to do and points back at nothing."""
     text = text.strip()

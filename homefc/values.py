@@ -31,10 +31,15 @@ BRIGHTNESS_STEP = 10
 """Percent a light moves for "brighter" or "dim" without a number (docs/conventions.md)."""
 BRIGHTNESS_LEVEL_ARGS = ("brightness_pct", "brightness")
 """Absolute brightness arguments, which a step rules out (Home Assistant takes one brightness argument)."""
-ABSOLUTE_LEVEL = re.compile(r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)")
+ABSOLUTE_LEVEL = re.compile(
+    r"\b(?:to|at)\s+(?:\d+\s*(?:%|percent)|half|full|max)|(?<!\bup )(?<!\bdown )(?<!\bby )\b\d+\s*(?:%|percent)"
+    r"(?:\s+please)?\W*$"
+)
+"""A level, not a step: "to 40 percent", and a bare "tom's reading lamp 70 percent" at the end."""
 BRIGHTNESS_BY = re.compile(r"\bby\s+(?P<n>\d+)\s*(?:%|percent)")
-DIMMER = re.compile(r"\b(?:dim|dimmer|darker|less bright|too bright|turn (?:\w+ )*?down|lower)\b")
-BRIGHTER = re.compile(r"\b(?:brighter|brighten|more light|too dark|too dim|turn (?:\w+ )*?up|raise)\b")
+NOTCH = r"(?:\s+a)?\s+(?:bit|notch|touch|little|tad|smidge)"
+DIMMER = re.compile(rf"\b(?:dim|dimmer|darker|less bright|too bright|turn (?:\w+ )*?down|lower|down{NOTCH})\b")
+BRIGHTER = re.compile(rf"\b(?:brighter|brighten|more light|too dark|too dim|turn (?:\w+ )*?up|raise|up{NOTCH})\b")
 
 
 def temperature_step(text: str) -> float | None:
@@ -177,6 +182,7 @@ BRIGHTNESS_ARG = "brightness_pct"
 BRIGHTNESS_LEVEL = re.compile(
     r"\b(?:to|at)\s+(?P<n>\d+)\s*(?:%|percent)|\b(?P<word>full|half|max|maximum)\s+brightness\b"
     r"|\bbrightness\s+(?:to|at)\s+(?P<word2>full|half|max|maximum)\b"
+    r"|(?<!\bup )(?<!\bdown )(?<!\bby )\b(?P<bare>\d+)\s*(?:%|percent)(?:\s+please)?\W*$"
 )
 KELVIN_ARG = "color_temp_kelvin"
 KELVIN = re.compile(r"\b(?P<n>\d{4})\s*(?:k|kelvin)\b")
@@ -191,8 +197,8 @@ def brightness_level(text: str) -> int | None:
     said = text.lower()
     if re.search(r"\b(?:off|out|volume)\b", said) or (match := BRIGHTNESS_LEVEL.search(said)) is None:
         return None
-    if match.group("n"):
-        return int(match.group("n"))
+    if match.group("n") or match.group("bare"):
+        return int(match.group("n") or match.group("bare"))
     return LEVEL_WORDS[match.group("word") or match.group("word2")]
 
 

@@ -127,11 +127,13 @@ def test_a_named_device_with_a_value_fixed_is_asked_again_alone(flat_catalog: Ca
     assert named_pinned(both, fns, pins, flat_catalog) == set()  # two devices
 
 
-def test_a_verb_without_a_device_named_leaves_the_reads(flat_catalog: Catalog) -> None:
-    """ "Set an alarm for 7" is no request to the home: the model answers it better with the reads in view."""
+def test_a_verb_without_a_device_word_leaves_the_reads(flat_catalog: Catalog) -> None:
+    """ "Set an alarm for 7" is no request to the home: the model answers it better with the reads in view. A word
+    of a device's name with an action is a request ("get the sprinkler going in the vegetable patch" was read)."""
     blind = _functions(flat_catalog, "cover.get_state:cover.bedroom_blind")
     assert unasked_reads("set an alarm for 7", blind, flat_catalog, {}) == set()
-    assert unasked_reads("pull the blind up", blind, flat_catalog, {}) == set()
+    assert unasked_reads("pull it up", blind, flat_catalog, {}) == set()
+    assert unasked_reads("pull the blind up", blind, flat_catalog, {}) == {"cover.get_state:cover.bedroom_blind"}
 
 
 def test_a_question_of_state_is_answered_by_a_read(flat_catalog: Catalog) -> None:
