@@ -37,9 +37,7 @@ def split_question(text: str, catalog: Catalog) -> list[str]:
     rooms = set().union(*(area_names(a) for a in catalog.home.areas))
     for item in items:
         # A room alone is a device only where its state is a door's ("did we leave the garage open").
-        if item in KIND_DOMAINS or (
-            item in rooms and found.group("state").lower() in ("on", "off", "running", "playing")
-        ):
+        if item in KIND_DOMAINS or (item in rooms and found.group("state").lower() in ON_OFF):
             return [text]
         if not is_entity_name(catalog, item) and item not in parts:
             return [text]
