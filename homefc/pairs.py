@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from homefc.catalog import Catalog
+from homefc.home import Area
 from homefc.references import KIND_DOMAINS, area_names, find_area, plain
 from homefc.splits import LIST_REQUEST, is_entity_name, reason_last, without_leading_reason
 
@@ -42,10 +43,17 @@ def _names_a_device(catalog: Catalog, item: str, area_id: str | None) -> bool:
     its devices ("nan's lounge light" where "nan's lounge" is the annexe lounge)."""
     if is_entity_name(catalog, item) or names_one(catalog, item) or _words_of_one(catalog, item, area_id):
         return True
+    found = _room_first(item, catalog)
+    return found is not None and _words_of_one(catalog, item[len(found[0]) + 1 :], found[1].id)
+
+
+def _room_first(item: str, catalog: Catalog) -> tuple[str, Area] | None:
+    """(the room's name or alias, the area) where the item starts with a room said in full, the longest name first
+    ("nan's lounge light"); None otherwise."""
     area = find_area(catalog, item)
     rooms = sorted(area_names(area), key=len, reverse=True) if area is not None else []
     room = next((n for n in rooms if item.startswith(f"{n} ")), None)
-    return area is not None and room is not None and _words_of_one(catalog, item[len(room) + 1 :], area.id)
+    return (room, area) if area is not None and room is not None else None
 
 
 def _trailing_room(item: str, catalog: Catalog) -> tuple[str, str | None]:
@@ -80,13 +88,12 @@ def _words_of_one(catalog: Catalog, said: str, area_id: str | None = None) -> bo
 def _shared_room(items: list[str], catalog: Catalog) -> list[str]:
     """ "living room blinds and curtains": the first item's room goes with later items that say none, where with it
     they name a device ("living room curtains")."""
-    area = find_area(catalog, items[0])
-    rooms = [n for n in sorted(area_names(area), key=len, reverse=True) if items[0].startswith(f"{n} ")] if area else []
-    if not rooms:
+    found = _room_first(items[0], catalog)
+    if found is None:
         return items
     out = items[:1]
     for item in items[1:]:
-        with_room = f"{rooms[0]} {item}"
+        with_room = f"{found[0]} {item}"
         bare = find_area(catalog, item) is None and not is_entity_name(catalog, item)
         names = bare and (is_entity_name(catalog, with_room) or names_one(catalog, with_room))
         out.append(with_room if names else item)
