@@ -76,6 +76,7 @@ NEEDS_WORDS = {
     "media_player.media_previous_track": re.compile(
         r"\b(?:previous|last (?:song|track|one)|go back|skip back|back (?:a|one)|again|rewind|replay)\b"
     ),
+    "script.turn_off": re.compile(r"\b(?:off|stop|cancel|abort|halt|kill|end|interrupt)\b"),
     "climate.turn_on": re.compile(r"\b(?:on|start|enable|fire|power)\b"),
     "climate.turn_off": re.compile(r"\b(?:off|stop|disable|kill|shut)\b"),
     "valve.close_valve": re.compile(r"\b(?:close|closed|shut|off|isolate|stop)\b"),

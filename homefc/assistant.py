@@ -11,9 +11,11 @@ from functools import cached_property
 from typing import Any
 
 from homefc.calls import Call, ProseStream, SpacedProse, parse_output
+from homefc.capability import lacking
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
+from homefc.grounding import NO_TOOL, grounded_calls, named_tool
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
@@ -30,7 +32,7 @@ from homefc.pairs import split_named_pair
 from homefc.plurals import split_areas, split_both
 from homefc.prompt import SYSTEM_PROMPT, FewShot, PromptStyle, StateLike, chat_frame, request_content
 from homefc.questions import split_question
-from homefc.references import owner_pronouns, self_corrected
+from homefc.references import numbered_names, owner_pronouns, self_corrected
 from homefc.retrieval import Candidate, Retriever
 from homefc.rooms import clause_areas, missing_appliance, missing_device, missing_room
 from homefc.rounds import RoundFrame, round_frame, round_pieces
@@ -44,14 +46,12 @@ from homefc.rules import (
     narrow,
 )
 from homefc.splits import (
-    carried_list,
     named_back_reference,
-    restated_add,
     split_clauses,
-    split_items,
     split_list,
     without_reason,
 )
+from homefc.todolists import carried_list, restated_add, split_items
 from homefc.values import brightness_step
 
 log = logging.getLogger(__name__)
@@ -211,7 +211,8 @@ class Assistant:
         clean, truncated = clean_text(text, self.max_input_chars)
         if self.rules:
             clean = restated_add(
-                owner_pronouns(self_corrected(digits(clean), self.catalog), self.catalog), self.catalog
+                owner_pronouns(self_corrected(numbered_names(digits(clean), self.catalog), self.catalog), self.catalog),
+                self.catalog,
             )
             clean = named_back_reference(clean, self.catalog)
         result = AskResult(text=clean, truncated=truncated)
@@ -354,6 +355,10 @@ class Assistant:
             retry = [
                 f for f in functions if f.entity_id in acted and not f.tool.endswith(".get_state") and not f.confirm
             ]
+        if self.rules and not retry and self.catalog.home is None and len(result.calls) == 1:
+            # A tool list: the one tool the words name by a word of its own ("email Mr Patel"), not the one picked.
+            tool = named_tool(clean, functions)
+            retry = [tool] if tool is not None and tool.tool != result.calls[0].name else []
         if retry:
             marker = self._marker_gbnf
             again = build_grammar(retry, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
@@ -383,6 +388,18 @@ class Assistant:
             kept = one_device_calls(result.calls, clean, self.catalog)
             result.stats["dropped_calls"] = len(result.calls) - len(kept)
             result.calls = kept
+        if self.rules and result.calls:
+            kept, reply = lacking(clean, result.calls, self.catalog)
+            if len(kept) < len(result.calls):
+                result.stats["lacking"] = len(result.calls) - len(kept)
+                result.calls, result.answer = kept, reply
+        if self.rules and self.catalog.home is None and result.calls:
+            # A plain tool list: arguments the words do not give are the model's own (homefc/grounding.py).
+            grounded = grounded_calls(clean, result.calls, functions)
+            if not grounded:
+                result.answer = NO_TOOL
+                result.stats["made_up"] = len(result.calls)
+            result.calls = grounded
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:
@@ -490,8 +507,12 @@ def _merge(result: AskResult, parts: list[AskResult]) -> None:
     result.stats["clauses"] = len(parts)
 
 
+MASS_NOUNS = frozenset({"heating", "lighting", "aircon", "air conditioning", "underfloor heating", "hot water"})
+
+
 def _a(noun: str) -> str:
-    return "an" if noun[:1] in "aeiou" else "a"
+    """The article before a device kind: "an oven", "a radiator", "any heating"."""
+    return "any" if noun in MASS_NOUNS else "an" if noun[:1] in "aeiou" else "a"
 
 
 MAX_STATS = frozenset({"grammar_bytes", "mask_us_per_token"})

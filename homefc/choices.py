@@ -115,6 +115,10 @@ def said_choices(said: str, functions: Sequence[Function], names: Mapping[str, S
             found.unsaid.add(fn.key)
             continue
         top = [v for v, s in scores.items() if s == best]
+        if len(top) > 1 and len({tuple(_words(v, every=True)) for v in top}) == 1:
+            # "Eco" and "Eco+" read alike: the one said plainly ("eco plus" would say "plus").
+            plus = re.search(r"\+|\bplus\b", said.lower()) is not None
+            top = [min(top, key=lambda v: (("+" in v) != plus, len(v)))]
         if len(top) == 1:
             found.pins[fn.key] = {arg.name: top[0]}
             whole = " ".join(_words(top[0], every=True))

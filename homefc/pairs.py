@@ -21,7 +21,7 @@ def split_named_pair(text: str, catalog: Catalog) -> list[str]:
     the living room blind 2" → two requests); [text] otherwise. Only whole names split: "the living room and kitchen
     ceiling lights" shares its noun and stays one request."""
     # "nan's gone to bed, turn off her lounge light and the standard lamp": the reason gets no call of its own.
-    match = LIST_REQUEST.match(without_leading_reason(text, catalog).strip())
+    match = LIST_REQUEST.match(without_leading_reason(text, catalog, felt=True).strip())
     if match is None or catalog.home is None:
         return [text]
     said = match.group("items")

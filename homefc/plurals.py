@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from homefc.catalog import Catalog
 from homefc.home import Entity
-from homefc.references import KIND_DOMAINS, area_names, find_area, plain
+from homefc.references import KIND_DOMAINS, area_list, area_names, find_area, plain
 from homefc.rules import AREA_LIGHTS_WORDS
 from homefc.splits import VERBS, entity_names, is_entity_name, trailing_reason
 
@@ -250,7 +250,7 @@ def split_areas(text: str, catalog: Catalog) -> list[str]:
     lights off", "draw the curtains in the study and the sitting room" → "draw the curtains in the study", …);
     [text] unless the words are an area-wide request's, the areas are joined by "and" alone and, for a kind other
     than lights, every area has a device of it. A trailing reason goes with each part."""
-    text = _every_numbered_room(_numbered_rooms(text, catalog), catalog)
+    text = area_list(_every_numbered_room(_numbered_rooms(text, catalog), catalog), catalog)
     found = trailing_reason(text)
     parts = _split_areas(text[: found.start()] if found is not None else text, catalog)
     return [f"{p}{found.group(0) if found is not None else ''}" for p in parts] if len(parts) > 1 else [text]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from homefc.catalog import Catalog
 from homefc.home import Area, Entity
-from homefc.numbers import digits
+from homefc.numbers import SMALL, digits
 from homefc.retrieval import tokens
 
 PLURAL = re.compile(r"\b(those|these|them|they|both|all of them|both of them)\b", re.I)
@@ -347,3 +347,42 @@ def state_question(text: str) -> StateQuestion | None:
     kind = (match.group("kind") or "").lower()
     domains = KIND_DOMAINS.get(kind) or KIND_DOMAINS.get(kind.removesuffix("es")) or KIND_DOMAINS.get(kind[:-1], ())
     return StateQuestion(match.group("state"), match.group("area"), bool(match.group("here")), domains)
+
+
+def numbered_names(text: str, catalog: Catalog) -> str:
+    """A device's number said in words where the home names it with digits: "crittall blind two down" → "crittall
+    blind 2 down" when the home has a "Crittall blind 2" (the twin's number, not a value)."""
+    for base, number in catalog.memo("numbered_names", _numbered_names):
+        text = re.sub(rf"\b({re.escape(base)})\s+{SMALL[number]}\b", rf"\g<1> {number}", text, flags=re.I)
+    return text
+
+
+def _numbered_names(catalog: Catalog) -> list[tuple[str, int]]:
+    """(name before the number, number) for every device name or alias that ends in a number from 1 to 19."""
+    found = []
+    for entity in catalog.home.entities if catalog.home is not None else []:
+        for name in [entity.name, *entity.aliases]:
+            match = re.fullmatch(r"(.+?)\s+(\d{1,2})", plain(name))
+            if match and 0 < int(match.group(2)) < len(SMALL):
+                found.append((match.group(1), int(match.group(2))))
+    return found
+
+
+def area_list(text: str, catalog: Catalog) -> str:
+    """ "the bedroom 1, bedroom 2 and bedroom 3 blinds", or the same unpunctuated → "bedroom 1 and bedroom 2 and
+    bedroom 3": three or more area names in a row, the last after "and", are joined as split_areas reads them."""
+    area = catalog.memo("area_name_pattern", _area_name_pattern)
+    if area is None:
+        return text
+    found = re.search(rf"\b{area}(?:(?:\s*,\s*|\s+){area})+\s*,?\s+and\s+{area}\b", text, re.I)
+    if found is None:
+        return text
+    names = re.findall(area, found.group(0), re.I)
+    return f"{text[: found.start()]}{' and '.join(names)}{text[found.end() :]}"
+
+
+def _area_name_pattern(catalog: Catalog) -> str | None:
+    """Every area name and alias, longest first, as one regex group (None for a home without areas)."""
+    home = catalog.home
+    names = sorted({plain(n) for a in home.areas for n in area_names(a)} - {""}, key=len, reverse=True) if home else []
+    return f"((?:{'|'.join(re.escape(n) for n in names)}))" if names else None

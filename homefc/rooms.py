@@ -129,8 +129,11 @@ def missing_appliance(text: str, catalog: Catalog) -> str | None:
     return found.group("noun")
 
 
-KIND_IN_ROOM = re.compile(r"\b(?P<noun>[\w']+?)s?\s+(?:in|on|at|of)\s+(?=(?:the\s+|my\s+|our\s+)?(?P<room>[\w' ]+))")
-"""A device noun and the words after "in", "on", "at" or "of" ("the radiator in the guest toilet")."""
+KIND_IN_ROOM = re.compile(
+    r"\b(?P<noun>[\w']+?)s?\s+(?:(?:up|down)\s+)?(?:in|on|at|of)\s+(?=(?:the\s+|my\s+|our\s+)?(?P<room>[\w' ]+))"
+)
+"""A device noun and the words after "in", "on", "at" or "of" ("the radiator in the guest toilet", "the heating up
+in the gym")."""
 
 
 def missing_device(text: str, catalog: Catalog) -> tuple[str, str] | None:

@@ -255,7 +255,25 @@ def unnamed_siblings(
             and e.split(".", 1)[0] not in named_domains | kinds
             and not left & set(" ".join(names[e]).split())
         )
+        # "put the Zappi on Eco": the "Zappi charge mode" whose option is said stays beside the charger named.
+        drop -= _option_siblings(rest, functions, names, said)
     return drop
+
+
+def _option_siblings(rest: str, functions: Sequence[Function], names: dict[str, list[str]], said: set[str]) -> set[str]:
+    """Selects whose name shares a word with a device named and one of whose options the rest says (not "on" or
+    "off", which switch the device named)."""
+    named_words = {w for e in said for n in names.get(e, []) for w in n.split()} - FILLER
+    padded = f" {rest} "
+    return {
+        fn.entity_id
+        for fn in functions
+        if fn.entity_id in names
+        and fn.entity_id not in said
+        and fn.entity_id.split(".", 1)[0] in ("select", "input_select")
+        and named_words & {w for n in names[fn.entity_id] for w in n.split()}
+        and any(f" {plain(v)} " in padded for a in fn.args if a.enum for v in a.enum if len(plain(v)) > 2)
+    }
 
 
 ROUTINE_WORDS = frozenset({"routine", "scene", "script", "automation", "mode", "programme", "program"})

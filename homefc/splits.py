@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
-from homefc.references import KIND_DOMAINS, find_area, has_action, plain
+from homefc.references import KIND_DOMAINS, area_list, find_area, has_action, plain
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
@@ -98,8 +98,12 @@ def with_commas(text: str) -> str:
 
 
 BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
-DUMMY_IT = re.compile(r"\bhow\s+\w+\s+it\s+is\b|\bwhat\s+it(?:'s|\s+is)\s+like\b", re.I)
-""""It" that points at no device: "tell me how humid it is in there"."""
+DUMMY_IT = re.compile(
+    r"\bhow\s+\w+\s+(?:it\s+is|is\s+it)\b|\bwhat\s+it(?:'s|\s+is)\s+like\b"
+    r"|\bis\s+it\s+(?:going\s+to\s+)?(?:rain\w*|snow\w*|sunny|windy|cold|hot|warm|humid|freezing)\b",
+    re.I,
+)
+""""It" that points at no device: "tell me how humid it is in there", "how windy is it up there"."""
 
 
 def split_clauses(text: str) -> list[str]:
@@ -223,6 +227,8 @@ def split_list(text: str, catalog: Catalog | None = None) -> list[str]:
     A", …); [text] unless each item is a device-like phrase of 2–6 words, or a device's one-word name ("the
     fridge"), with no verb of its own. Two-item lists stay whole: "the living room and kitchen ceiling lights"
     shares its noun, which splitting would lose."""
+    if catalog is not None and (rooms := area_list(text, catalog)) != text:
+        return [rooms]  # "the bedroom 1, bedroom 2 and bedroom 3 blinds": rooms, for split_areas
     match = LIST_REQUEST.match(text.strip())
     if match is None or "," not in match.group("items"):
         return [text]
@@ -253,50 +259,6 @@ def reason_last(items: list[str]) -> tuple[list[str], str]:
     if len(items) > 1 and STATEMENT.match(items[-1]):
         return items[:-1], f", {items[-1]}"
     return items, ""
-
-
-ADD_ITEMS = re.compile(
-    r"^(?P<pre>(?:.*?\b)?(?:add|put|remove|delete|(?:tick|cross|mark|take|strike)\s+off)\s+)"
-    r"(?P<items>[\w' -]+?(?:,\s*[\w' -]+?)*,?\s+and\s+[\w' -]+?)"
-    r"(?P<post>\s+(?:to|on|onto|off|from)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))[.!?]*$",
-    re.I,
-)
-"""Several items for one list: "add eggs and butter to the shopping list", "tick off eggs and milk on the list"."""
-
-
-def split_items(text: str, catalog: Catalog) -> list[str]:
-    """One request per item where several are added to (or ticked off) one to-do list of the home ("add eggs and
-    butter to the shopping list" → "add eggs to the shopping list", …); [text] otherwise. Items are 1–3 words, not
-    led by a verb."""
-    found = trailing_reason(text)
-    reason = found.group(0) if found is not None else ""
-    match = ADD_ITEMS.match((text[: found.start()] if found is not None else text).strip())
-    if match is None or catalog.home is None:
-        return [text]
-    if not _a_todo_list(plain(match.group("list")), catalog):
-        return [text]
-    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", match.group("items")) if i.strip()]
-    # A verb starts a request, not an item; "tonic water" is an item.
-    if len(items) < 2 or any(not 1 <= len(i.split()) <= 3 or has_action(i.split()[0]) for i in items):
-        return [text]
-    return [f"{match.group('pre')}{item}{match.group('post')}{reason}" for item in items]
-
-
-LIST_SAID = re.compile(r"\b(?:the|my|our|[a-z]+'s)\s+(?:[\w'-]+\s+){0,2}?list\b", re.I)
-BARE_ADD = re.compile(
-    r"^(?:and\s+)?(?:also\s+)?(?:add|put|stick|pop)\s+(?!.*\b(?:to|on|onto)\s+(?:the|my|our)\b)", re.I
-)
-
-
-def carried_list(clauses: Sequence[str]) -> list[str]:
-    """Clauses where an "add …" that names no list takes the list the clause before named ("take radio times off
-    nan's list and add a birthday card" → "add a birthday card to nan's list")."""
-    out = list(clauses)
-    for i in range(1, len(out)):
-        found = LIST_SAID.search(out[i - 1])
-        if found is not None and BARE_ADD.match(out[i]) and not LIST_SAID.search(out[i]):
-            out[i] = f"{out[i].rstrip(' .!')} to {found.group(0)}"
-    return out
 
 
 THEN_IT = re.compile(
@@ -428,9 +390,10 @@ def without_reason(text: str, catalog: Catalog) -> str:
 LEADING_REASON = re.compile(r"^(?P<reason>[^,]+),\s*(?:(?:so|and)\s+)?(?P<rest>.+)$", re.I)
 
 
-def without_leading_reason(text: str, catalog: Catalog) -> str:
+def without_leading_reason(text: str, catalog: Catalog, *, felt: bool = False) -> str:
     """ "I'm going to sleep, turn off the lights in here" → "turn off the lights in here": a statement before the
-    request that names no room, device or feeling, when the rest says what to do and points back at nothing."""
+    request that names no room, device or feeling (a feeling too where `felt`: the devices are named in full),
+    when the rest says what to do and points back at nothing."""
     text = text.strip()
     cuts = run_on_cuts(text)
     found = LEADING_REASON.match(text)
@@ -440,7 +403,11 @@ def without_leading_reason(text: str, catalog: Catalog) -> str:
     if found is None or not STATEMENT.match(found.group("reason").strip()):
         return text
     reason, rest = plain(found.group("reason")), found.group("rest")
-    if re.search(rf"\b{VERBS}\b", reason) or FELT.search(reason) or set(reason.split()) & set(KIND_DOMAINS):
+    if (
+        re.search(rf"\b{VERBS}\b", reason)
+        or (FELT.search(reason) and not felt)
+        or set(reason.split()) & set(KIND_DOMAINS)
+    ):
         return text
     if not _says_what(rest) or BACK_REFERENCE.search(rest):  # "we're out of halloumi, add it to the list"
         return text
@@ -451,43 +418,3 @@ def names_a_device(catalog: Catalog, text: str) -> bool:
     """Whether the text says some entity's whole name or alias."""
     said = f" {plain(text)} "
     return any(f" {n} " in said for n in catalog.memo("entity_names", entity_names) if n)
-
-
-RUN_OUT_ADD = re.compile(
-    r"^(?:.*?\b)?(?:out of|low on|short of|needs?(?: some)?(?: more)?|(?:have|got) no(?: more)?)\s+(?:the\s+|some\s+)?"
-    r"(?P<items>[\w'][\w' ,-]*?)(?:\s*[,;]\s*|\s+(?=so\b|and\b))(?:(?:so|and)\s+)?"
-    r"(?:(?:can|could|would) you\s+|please\s+)?"
-    r"(?:add|put|stick|pop|chuck|jot|write)\s+(?:them|it|those|these)\s+(?:down\s+)?"
-    r"(?P<post>(?:on|to|onto)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))(?:,?\s+please)?[.!?]*$",
-    re.I,
-)
-"""What "them" is in "we need matches, tealights and bin bags, stick them on the shopping list"."""
-
-
-def restated_add(text: str, catalog: Catalog) -> str:
-    """ "We're out of firelighters, stick them on the shopping list" → "add firelighters to the shopping list" where
-    the home has that to-do list: the small model refused the first, and the items can then be split; the text
-    unchanged otherwise."""
-    found = RUN_OUT_ADD.match(text.strip())
-    if found is None or plain(found.group("list")) not in _todo_lists(catalog):
-        return text
-    items = found.group("items")
-    if items.lower().startswith("to ") or not 1 <= len(re.split(r",\s*|\s+and\s+", items)) <= 6:
-        return text  # "I need to call the plumber, put it on the chores list": a task, said as the model reads it
-    post = re.sub(r"^(?:on|onto)\b", "to", found.group("post"), flags=re.I)
-    return f"add {items} {post}"
-
-
-def _a_todo_list(said: str, catalog: Catalog) -> bool:
-    """Whether the words name a to-do list: a name or alias, or words of one list's names ("the diy list" of "DIY
-    jobs")."""
-    if said in _todo_lists(catalog):
-        return True
-    words = set(said.split()) - {"list"}
-    todos = [e for e in catalog.home.entities if e.domain == "todo"] if catalog.home else []
-    return bool(words) and sum(any(words <= set(plain(n).split()) for n in [e.name, *e.aliases]) for e in todos) == 1
-
-
-def _todo_lists(catalog: Catalog) -> set[str]:
-    home = catalog.home
-    return {plain(n) for e in (home.entities if home else []) if e.domain == "todo" for n in [e.name, *e.aliases]}

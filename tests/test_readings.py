@@ -13,8 +13,11 @@ from homefc.home import home_from_data
 from homefc.hostile import injected
 from homefc.numbers import digits
 from homefc.onedevice import one_device_calls, said_rooms_own
+from homefc.references import numbered_names
 from homefc.retrieval import Candidate
+from homefc.rooms import missing_device
 from homefc.rules import narrow
+from homefc.todolists import split_items
 from homefc.values import brightness_level, brightness_step
 
 
@@ -123,3 +126,54 @@ def test_the_room_said_keeps_its_device_placed_there_by_name(domains: dict[str, 
     offered = _offered(catalog, "fan.room_2_fan", "fan.room_3_fan")
     kept = said_rooms_own("switch on the fan in room 2", offered, catalog)  # "switch" is the verb, not a kind
     assert {c.function.entity_id for c in kept} == {"fan.room_2_fan"}
+
+
+@pytest.fixture(scope="module")
+def eco_house(domains: dict[str, DomainSpec]) -> Catalog:
+    """A few devices of the fresh8 kind: a charger and its mode, numbered blinds, a script, a gym with no heating."""
+    areas = [{"id": "gym", "name": "Garage gym", "aliases": ["gym"]}, {"id": "office", "name": "Office"}]
+    entities = [
+        {"id": "switch.zappi", "name": "EV charger", "aliases": ["Zappi"]},
+        {
+            "id": "select.zappi_mode",
+            "name": "Zappi charge mode",
+            "state": "Eco+",
+            "attributes": {"options": ["Fast", "Eco", "Eco+", "Stopped"]},
+        },
+        {"id": "cover.crittall_blind", "name": "Crittall blind", "area": "office"},
+        {"id": "cover.crittall_blind_2", "name": "Crittall blind 2", "area": "office"},
+        {"id": "script.shut_up_shop", "name": "Shut up shop", "aliases": ["closing routine"]},
+        {"id": "fan.gym_fan", "name": "Gym fan", "area": "gym"},
+        {"id": "climate.office", "name": "Office radiator", "area": "office"},
+        {"id": "todo.shopping_list", "name": "Shopping list"},
+    ]
+    return build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+
+
+def test_a_twin_s_number_said_in_words_is_its_digit(eco_house: Catalog) -> None:
+    assert numbered_names("crittall blind two down", eco_house) == "crittall blind 2 down"
+    assert numbered_names("two blinds down", eco_house) == "two blinds down"
+
+
+def test_a_mode_said_beside_the_device_named_is_its_option(eco_house: Catalog) -> None:
+    offered = ("switch.zappi", "select.zappi_mode")
+    kept, pins = narrow("put the zappi on eco", _offered(eco_house, *offered), eco_house)
+    assert pins["select.select_option:select.zappi_mode"] == {"option": "Eco"}
+    assert "select.select_option:select.zappi_mode" in {c.function.key for c in kept}
+    _, pins = narrow("zappi on eco plus", _offered(eco_house, *offered), eco_house)
+    assert pins["select.select_option:select.zappi_mode"] == {"option": "Eco+"}
+    assert _kept("turn the zappi on", eco_house, *offered) == {"switch.turn_on:switch.zappi"}
+
+
+def test_a_script_is_stopped_only_on_words_that_stop_it(eco_house: Catalog) -> None:
+    assert _kept("run the closing routine", eco_house, "script.shut_up_shop") == {"script.turn_on:script.shut_up_shop"}
+    assert "script.turn_off:script.shut_up_shop" in _kept("stop the closing routine", eco_house, "script.shut_up_shop")
+
+
+def test_items_crossed_off_a_list_and_heating_a_room_lacks(eco_house: Catalog) -> None:
+    assert split_items("cross oat milk and bread flour off the shopping list", eco_house) == [
+        "cross oat milk off the shopping list",
+        "cross bread flour off the shopping list",
+    ]
+    assert missing_device("turn the heating up in the gym", eco_house) == ("heating", "gym")
+    assert missing_device("turn the heating up in the office", eco_house) is None

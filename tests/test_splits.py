@@ -13,15 +13,13 @@ from homefc.plurals import split_areas, split_both
 from homefc.references import plain
 from homefc.rooms import clause_areas
 from homefc.splits import (
-    carried_list,
     named_back_reference,
-    restated_add,
     split_clauses,
-    split_items,
     split_list,
     trailing_reason,
     without_reason,
 )
+from homefc.todolists import carried_list, restated_add, split_items
 
 
 def test_a_device_added_with_as_well_takes_the_state_before_it() -> None:

@@ -14,8 +14,15 @@ from homefc.numbers import digits
 from homefc.pairs import split_named_pair
 from homefc.plurals import split_areas, split_both
 from homefc.questions import split_question
+from homefc.references import area_list
 from homefc.rooms import missing_appliance
-from homefc.splits import split_clauses, split_items, without_reason
+from homefc.splits import (
+    split_clauses,
+    split_list,
+    without_leading_reason,
+    without_reason,
+)
+from homefc.todolists import carried_list, split_items
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +182,33 @@ def test_the_shipped_model_keeps_to_rooms_and_devices_said_in_a_transcript(
     assert sorted(calls) == [("cover.get_state", "cover.front_gates"), ("cover.get_state", "cover.garage_door")]
     calls = [(c.name, c.arguments["entity_id"]) for c in ask("close the room 1 blind turn on the alcove spots").calls]
     assert sorted(calls) == [("cover.close_cover", "cover.room_1_blind"), ("light.turn_on", "light.lounge_alcove")]
+
+
+def test_rooms_listed_without_and_between_them_share_the_kind(guest_house: Catalog) -> None:
+    for said in ("shut the room 1 room 2 and room 3 blinds", "shut the room 1, room 2 and room 3 blinds"):
+        rooms = area_list(said, guest_house)
+        assert rooms == "shut the room 1 and room 2 and room 3 blinds", said
+        assert split_areas(rooms, guest_house) == [f"shut the room {n} blind" for n in (1, 2, 3)]
+    assert split_list("shut the room 1, room 2 and room 3 blinds", guest_house) == [
+        "shut the room 1 and room 2 and room 3 blinds"
+    ]
+
+
+def test_an_owner_said_alone_takes_the_device_before() -> None:
+    assert carried_list(["Olu's lamp on", "Tamsin's off"]) == ["Olu's lamp on", "Tamsin's lamp off"]
+    assert carried_list(["kitchen light on", "Tom's off"]) == ["kitchen light on", "Tom's off"]
+
+
+def test_questions_of_the_weather_split_and_a_felt_reason_leaves_named_devices(guest_house: Catalog) -> None:
+    assert split_clauses("what's the temperature on the terrace and how windy is it up there?") == [
+        "what's the temperature on the terrace",
+        "how windy is it up there?",
+    ]
+    assert split_named_pair("it's getting cold, turn off the kitchen blind and the garage door", guest_house) == [
+        "turn off the kitchen blind",
+        "turn off the garage door",
+    ]
+    # A felt reason still stays with one request: "it's freezing, turn it up" is about the heating.
+    assert without_leading_reason("it's freezing, turn up the heating", guest_house) == (
+        "it's freezing, turn up the heating"
+    )

@@ -1,0 +1,262 @@
+"""Arguments of a plain tool's call (an imported tool list, not a home) checked against the words said.
+
+The small model fills every slot the grammar offers: a label, a quantity, a unit nobody asked for, or a required value
+out of nowhere ("set an alarm" → time "15:00"). An optional argument the words do not give is left out; a required
+one they do not give means the call itself is made up, so it is dropped and the request is declined. Durations are
+put in the argument's unit ("20 minutes" for a count of seconds is 1200) and clock times in HH:MM where the
+argument asks for that (docs/conventions.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from homefc.calls import Call
+from homefc.catalog import Function
+from homefc.domains import ArgSchema
+from homefc.numbers import NUMBER, _value
+
+NO_TOOL = "Sorry, I can't do that with the tools I have."
+
+STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "my",
+        "our",
+        "your",
+        "me",
+        "i",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "with",
+        "from",
+        "by",
+        "is",
+        "it",
+        "this",
+        "that",
+        "please",
+        "some",
+        "any",
+    ]
+)
+UNITS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600}
+UNIT = r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b"
+DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s*-?\s*{UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
+ARG_UNIT = re.compile(r"\b(?:in\s+)?(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b", re.I)
+SPOKEN_NUMBER = re.compile(rf"\b{NUMBER}\b", re.I)
+CLOCK_FORMAT = re.compile(r"\bHH:MM\b", re.I)
+CLOCK_WORD = (
+    r"(?P<h>\d{1,2}|"
+    + "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])
+    + ")"
+)
+CLOCK = re.compile(
+    rf"\b(?:(?P<half>half)\s+(?:past\s+)?|(?P<quarter>quarter)\s+(?P<side>past|to)\s+)?{CLOCK_WORD}"
+    r"(?:[:.](?P<m>\d{2}))?"
+    r"(?:\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'clock|in the (?:morning|afternoon|evening)|at night))?\b"
+    r"|\b(?P<noon>noon|midday|midnight)\b",
+    re.I,
+)
+EVENING = re.compile(r"\b(?:pm|p\.m\.|tonight|this evening|in the (?:evening|afternoon)|at night)\b", re.I)
+QUANTITY = re.compile(
+    r"\b(?:full|max\w*|min\w*|half|quarter|couple|few|single|double|triple|dozen|mute\w*|loud\w*|quiet\w*|all"
+    r"|once|twice|nothing|silen\w*|litres?|liters?|pints?|cups?|kilos?|pounds?|quid|bucks?|euros?|dollars?)\b",
+    re.I,
+)
+NOT_A_TIME = re.compile(
+    r"\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|percent|%|degrees?)\b",
+    re.I,
+)
+HOUR_WORDS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def said_numbers(text: str) -> set[float]:
+    """Every number the words say, in digits or in words ("twenty three" → 23), halves and quarters as parts."""
+    found = {float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text)}
+    found |= {float(_value(m)) for m in SPOKEN_NUMBER.finditer(text)}
+    found |= {0.5} if re.search(r"\bhalf\b", text, re.I) else set()
+    found |= {12.0} if re.search(r"\bdozen\b", text, re.I) else set()
+    return found
+
+
+def _durations(text: str) -> list[tuple[float, float]]:
+    """Each duration said: (the amount as said, the duration in seconds); "an hour and a half" → (1.5, 5400)."""
+    out = []
+    for m in DURATION.finditer(text):
+        amount = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}.get(m.group("n").lower())
+        n = amount if amount is not None else float(m.group("n"))
+        n += 0.5 if m.group("half") else 0
+        out.append((n, n * UNITS[m.group("unit").lower().rstrip("s")]))
+    return out
+
+
+def clock_times(text: str) -> list[str]:
+    """Each clock time said, as HH:MM on a 24-hour clock ("half six" → 06:30, "8pm" → 20:00); a bare number counts
+    only after "at" or "for" ("at seven"), since "7 eggs" is no time."""
+    return [value for value, _ in _clocks(text)]
+
+
+def _clocks(text: str) -> list[tuple[str, str]]:
+    """(HH:MM, the words that said it) for each clock time said."""
+    out = []
+    evening = bool(EVENING.search(text))
+    for m in CLOCK.finditer(text):
+        if m.group("noon"):
+            out.append(("00:00" if m.group("noon").lower() == "midnight" else "12:00", m.group(0)))
+            continue
+        h_said = m.group("h").lower()
+        hour = int(h_said) if h_said.isdigit() else HOUR_WORDS.index(h_said)
+        minute = int(m.group("m") or 0)
+        plain_number = not (m.group("half") or m.group("quarter") or m.group("m") or m.group("ampm"))
+        before = text[: m.start()].split()[-1:]
+        if plain_number and not (before and before[0].lower() in ("at", "for", "till", "until", "by")):
+            continue
+        if plain_number and NOT_A_TIME.match(text[m.end() :]):
+            continue
+        if hour > 23 or minute > 59:
+            continue
+        if m.group("half"):
+            minute = 30
+        elif m.group("quarter"):
+            minute = 15 if m.group("side").lower() == "past" else 45
+            hour = hour if m.group("side").lower() == "past" else (hour - 1) % 12 or 12
+        ampm = (m.group("ampm") or "").lower().replace(".", "")
+        ampm = "am" if ampm == "in the morning" else "pm" if ampm.startswith(("in the", "at night")) else ampm
+        if hour < 12 and (ampm == "pm" or (not ampm and evening and hour >= 1)):
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        out.append((f"{hour:02d}:{minute:02d}", m.group(0)))
+    return out
+
+
+def _stem_match(a: str, b: str) -> bool:
+    """Words that share their start: "weekday"/"weekdays", "drive"/"driving", "veggie"/"vegetarian"."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n == min(len(a), len(b)) or (n >= 3 and n * 2 >= min(len(a), len(b)))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9']+", text.lower().replace("_", " ")) if w not in STOP]
+
+
+def _grounded_text(value: str, said: list[str]) -> bool:
+    """Most of a string's words are said (a code in capitals, "AAPL", "EUR", cannot be checked and counts)."""
+    if re.fullmatch(r"[A-Z]{2,5}", value.strip()):
+        return True
+    words = _words(value)
+    hits = sum(1 for w in words if any(_stem_match(w, s) for s in said))
+    return not words or hits * 2 > len(words)
+
+
+def _fix(value: Any, arg: ArgSchema, text: str, said: list[str]) -> tuple[bool, Any]:
+    """(whether the words give this value, the value in the argument's own unit or format). A choice from a list
+    or a yes/no stands: the words often give it in other words ("by bus" is a mode "transit")."""
+    if isinstance(value, bool):
+        return True, value
+    if isinstance(value, int | float):
+        unit = ARG_UNIT.search(f"{arg.name.replace('_', ' ')} {arg.description}")
+        per = UNITS[unit.group("unit").lower().rstrip("s")] if unit is not None else None
+        for amount, seconds in _durations(text) if per is not None else []:
+            if value * per == seconds:
+                return True, value
+            if value == amount and (seconds / per).is_integer():
+                return True, int(seconds / per) if arg.type == "integer" else seconds / per
+        # Only a request with no amount at all ("turn the heating up a bit") cannot have given one.
+        return bool(said_numbers(text)) or QUANTITY.search(text) is not None, value
+    if isinstance(value, str):
+        if CLOCK_FORMAT.search(arg.description) and (times := clock_times(text)):
+            return True, value if value in times else times[0] if len(times) == 1 else value
+        return arg.enum is not None or _grounded_text(value, said), value
+    return True, value
+
+
+def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """The calls on plain tools with each argument the words do not give left out, and without the calls whose
+    required arguments they do not give; entity calls pass unchanged."""
+    by_tool = {f.tool: f for f in functions if f.entity_id is None}
+    said = _words(text)
+    kept = []
+    for call in calls:
+        fn = by_tool.get(call.name)
+        if fn is None:
+            kept.append(call)
+            continue
+        arguments: dict[str, Any] = {}
+        made_up = False
+        for name, value in call.arguments.items():
+            arg = fn.arg(name)
+            if arg is None:
+                arguments[name] = value
+                continue
+            given, fixed = _fix(value, arg, text, said)
+            if given:
+                arguments[name] = fixed
+            elif arg.required:
+                made_up = True
+        if not made_up:
+            kept.append(Call(name=call.name, arguments=_without_echoes(arguments, fn, text)))
+    return kept
+
+
+CLOCK_WORDS = frozenset({"half", "quarter", "past", "am", "pm", "o'clock", "oclock", "morning", "evening", "night"})
+
+
+def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, Any]:
+    """The time said belongs to the time argument: "take the bins out at 8pm" is the reminder's text without "at
+    8pm"; an optional label that only repeats the tool's name or the time ("timer", "half six") is left out."""
+    timed = any(CLOCK_FORMAT.search(a.description) and a.name in arguments for a in fn.args)
+    phrases = [phrase for _, phrase in _clocks(text)] if timed else []
+    own = set(fn.tool.lower().split("_"))
+    out: dict[str, Any] = {}
+    for name, value in arguments.items():
+        arg = fn.arg(name)
+        if arg is None or not isinstance(value, str) or arg.enum is not None or CLOCK_FORMAT.search(arg.description):
+            out[name] = value
+            continue
+        for phrase in phrases:
+            value = re.sub(rf"\s*\b(?:at|for|by)?\s*{re.escape(phrase)}\s*$", "", value, flags=re.I).strip() or value
+        words = set(_words(value))
+        if not arg.required and words and words <= own | CLOCK_WORDS | set(HOUR_WORDS) | _digit_words(value):
+            continue
+        out[name] = value
+    return out
+
+
+def _digit_words(value: str) -> set[str]:
+    """Hours said in digits ("8", "6:45", "7am"), not a long number (a tracking number)."""
+    return set(re.findall(r"\b\d{1,2}(?:[:.]\d{2})?(?:am|pm)?\b", value.lower()))
+
+
+GENERIC = frozenset(
+    {"get", "set", "send", "play", "add", "make", "do", "check", "find", "search", "create", "start", "show", "list"}
+    | {"give", "tell", "read", "update", "new", "my", "current", "info", "text", "message", "data", "item", "items"}
+)
+"""Words of many tools' names ("get", "set"): a tool is named by a word of its own ("email", "pause")."""
+
+
+def named_tool(text: str, functions: Sequence[Function]) -> Function | None:
+    """The one plain tool whose own name word, or a one-word choice of its required list, the words say ("email Mr
+    Patel" → send_email, "pause the music" → media_control(action: pause)), else None."""
+    said = set(_words(text))
+    hits = []
+    for fn in functions:
+        if fn.entity_id is not None:
+            return None
+        own = set(fn.tool.lower().split("_")) - GENERIC
+        own |= {v.lower() for a in fn.args if a.required and a.enum for v in a.enum if v.isalpha()}
+        if own & said:
+            hits.append(fn)
+    return hits[0] if len(hits) == 1 else None

@@ -1,0 +1,180 @@
+"""What a device cannot do, and arguments of a plain tool the words do not give (fresh8 and tools1 development
+sets): no call for a colour an on/off light lacks; a tool list's made-up values are left out or the call declined."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from homefc.calls import Call
+from homefc.capability import lacking
+from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
+from homefc.config import Settings
+from homefc.domains import DomainSpec
+from homefc.factory import assistant_factory
+from homefc.grounding import NO_TOOL, clock_times, grounded_calls, named_tool, said_numbers
+from homefc.home import home_from_data
+
+
+@pytest.fixture(scope="module")
+def studio(domains: dict[str, DomainSpec]) -> Catalog:
+    areas = [{"id": "hall", "name": "Hallway", "aliases": ["hall"]}, {"id": "studio", "name": "Studio"}]
+    entities = [
+        {"id": "light.hallway", "name": "Hallway light", "area": "hall", "attributes": {}},
+        {
+            "id": "light.studio",
+            "name": "Studio light",
+            "area": "studio",
+            "attributes": {"brightness": 200, "rgb_color": [255, 255, 255]},
+        },
+        {"id": "fan.studio_extractor", "name": "Studio extractor", "area": "studio", "attributes": {}},
+        {"id": "switch.kiln", "name": "Kiln", "area": "studio"},
+    ]
+    return build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+
+
+def _on(entity_id: str, **args: Any) -> Call:
+    return Call(name=f"{entity_id.split('.')[0]}.turn_on", arguments={"entity_id": entity_id, **args})
+
+
+def test_a_value_the_device_has_no_argument_for_is_no_call(studio: Catalog) -> None:
+    assert lacking("set the hallway light to blue", [_on("light.hallway")], studio) == (
+        [],
+        "The Hallway light can't change colour.",
+    )
+    assert lacking("dim the hall light", [_on("light.hallway")], studio)[1] == "The Hallway light can't be dimmed."
+    assert lacking("hallway light to 40 percent", [_on("light.hallway")], studio)[0] == []
+    assert lacking("extractor to 50 percent", [_on("fan.studio_extractor")], studio)[1] == (
+        "The Studio extractor has no speed setting."
+    )
+    assert lacking("kiln to 1260 degrees", [_on("switch.kiln")], studio)[0] == []
+    # What the device can do, and reasons to switch a light on, stand.
+    for text, call in [
+        ("studio light blue", _on("light.studio", color_name="blue")),
+        ("hallway light on", _on("light.hallway")),
+        ("it's too dark in the hall, light on", _on("light.hallway")),
+        ("extractor on for half an hour", _on("fan.studio_extractor")),
+    ]:
+        assert lacking(text, [call], studio) == ([call], None), text
+    # A value another call carries is that device's: "heater to 10 degrees and kiln on" keeps both.
+    both = [
+        Call(name="climate.set_temperature", arguments={"entity_id": "climate.studio", "temperature": 10}),
+        _on("switch.kiln"),
+    ]
+    assert lacking("studio heater to 10 degrees and kiln on", both, studio) == (both, None)
+    lights = [_on("light.hallway"), _on("light.studio", color_name="blue")]
+    assert lacking("hall and studio lights blue", lights, studio) == (lights, None)
+
+
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {"type": "object", "properties": properties, "required": required},
+        },
+    }
+    for name, description, properties, required in [
+        (
+            "set_timer",
+            "Start a countdown.",
+            {"duration_seconds": {"type": "integer", "minimum": 1}, "label": {"type": "string"}},
+            ["duration_seconds"],
+        ),
+        (
+            "set_alarm",
+            "Set an alarm.",
+            {"time": {"type": "string", "description": "HH:MM, 24-hour."}, "label": {"type": "string"}},
+            ["time"],
+        ),
+        (
+            "add_to_list",
+            "Add to the shopping list.",
+            {"item": {"type": "string"}, "quantity": {"type": "integer"}},
+            ["item"],
+        ),
+        (
+            "set_thermostat",
+            "Set the heating.",
+            {"temperature": {"type": "number"}, "mode": {"type": "string", "enum": ["heat", "cool"]}},
+            ["temperature"],
+        ),
+        (
+            "media_control",
+            "Control what is playing.",
+            {"action": {"type": "string", "enum": ["pause", "resume", "next"]}},
+            ["action"],
+        ),
+        ("send_message", "Send a text.", {"recipient": {"type": "string"}, "text": {"type": "string"}}, ["recipient"]),
+        ("send_email", "Send an email.", {"to": {"type": "string"}, "body": {"type": "string"}}, ["to"]),
+    ]
+]
+
+
+@pytest.fixture(scope="module")
+def toolbox() -> Catalog:
+    return catalog_from_openai_tools(TOOLS)
+
+
+def _ground(said: str, name: str, toolbox: Catalog, /, **args: Any) -> list[dict[str, Any]]:
+    return [c.model_dump() for c in grounded_calls(said, [Call(name=name, arguments=args)], toolbox.functions)]
+
+
+def test_a_tool_list_call_keeps_only_what_the_words_give(toolbox: Catalog) -> None:
+    # An optional amount or label nobody said is left out; one that was said stays.
+    assert _ground("stick bin bags on the list", "add_to_list", toolbox, item="bin bags", quantity=1) == [
+        {"name": "add_to_list", "arguments": {"item": "bin bags"}}
+    ]
+    assert _ground("add 6 eggs", "add_to_list", toolbox, item="eggs", quantity=6)[0]["arguments"]["quantity"] == 6
+    # A required value out of nowhere means the call is made up.
+    assert _ground("turn the heating up a bit", "set_thermostat", toolbox, temperature=10) == []
+    assert _ground("text my brother", "send_message", toolbox, recipient="Tom", text="hello there") == []
+    assert _ground("set an alarm", "set_alarm", toolbox, time="15:00") == []
+    # A choice from a list stands: the words give it in other words.
+    assert _ground("set the heating to 19", "set_thermostat", toolbox, temperature=19, mode="heat")
+    # Durations in the argument's unit, clock times as the description asks.
+    assert _ground("set a timer for 20 minutes", "set_timer", toolbox, duration_seconds=20) == [
+        {"name": "set_timer", "arguments": {"duration_seconds": 1200}}
+    ]
+    assert _ground("wake me at half six", "set_alarm", toolbox, time="05:00")[0]["arguments"] == {"time": "06:30"}
+    # The time said is the time argument's: a label or a text that only repeats it, or the tool's name, is none.
+    assert _ground("wake me at half six", "set_alarm", toolbox, time="06:30", label="half six") == [
+        {"name": "set_alarm", "arguments": {"time": "06:30"}}
+    ]
+    assert _ground("a 10 minute timer", "set_timer", toolbox, duration_seconds=600, label="timer") == [
+        {"name": "set_timer", "arguments": {"duration_seconds": 600}}
+    ]
+    assert _ground("a pasta timer for 11 minutes", "set_timer", toolbox, duration_seconds=11, label="pasta") == [
+        {"name": "set_timer", "arguments": {"duration_seconds": 660, "label": "pasta"}}
+    ]
+
+
+def test_clock_times_and_numbers_said() -> None:
+    assert clock_times("remind me at 8pm") == ["20:00"]
+    assert clock_times("quarter past five in the afternoon") == ["17:15"]
+    assert clock_times("alarms for 6:45 and 7 am") == ["06:45", "07:00"]
+    assert clock_times("a timer for 20 minutes") == []
+    assert said_numbers("twenty three times forty seven") == {23.0, 47.0}
+    assert said_numbers("log 1,250 for takeaway") == {1250.0}
+
+
+def test_a_tool_named_by_a_word_of_its_own(toolbox: Catalog) -> None:
+    assert named_tool("email Mr Patel saying hi", toolbox.functions).tool == "send_email"  # type: ignore[union-attr]
+    assert named_tool("pause it a sec", toolbox.functions).tool == "media_control"  # type: ignore[union-attr]
+    assert named_tool("text Priya saying I'm outside", toolbox.functions) is None
+
+
+def test_the_shipped_model_declines_values_nobody_said(toolbox: Catalog, domains: dict[str, DomainSpec]) -> None:
+    ask = assistant_factory(Settings(), domains)(toolbox).ask
+    result = ask("set an alarm")
+    assert not result.calls and result.answer, result
+    calls = ask("set a timer for 20 minutes").calls
+    assert [(c.name, c.arguments.get("duration_seconds")) for c in calls] == [("set_timer", 1200)]
+    assert NO_TOOL.startswith("Sorry")
+
+
+def test_the_shipped_model_says_what_a_light_lacks(studio: Catalog, domains: dict[str, DomainSpec]) -> None:
+    result = assistant_factory(Settings(), domains)(studio).ask("set the hallway light to blue")
+    assert not result.calls and result.answer == "The Hallway light can't change colour."
