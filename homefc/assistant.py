@@ -15,7 +15,7 @@ from homefc.capability import lacking
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
-from homefc.grounding import NO_TOOL, grounded_calls, named_tool
+from homefc.grounding import NO_TOOL, grounded_calls, joined_calls, named_tool
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
@@ -357,7 +357,7 @@ class Assistant:
             ]
         if self.rules and not retry and self.catalog.home is None and len(result.calls) == 1:
             # A tool list: the one tool the words name by a word of its own ("email Mr Patel"), not the one picked.
-            tool = named_tool(clean, functions)
+            tool = named_tool(clean, functions, result.calls[0].name)
             retry = [tool] if tool is not None and tool.tool != result.calls[0].name else []
         if retry:
             marker = self._marker_gbnf
@@ -399,7 +399,8 @@ class Assistant:
             if not grounded:
                 result.answer = NO_TOOL
                 result.stats["made_up"] = len(result.calls)
-            result.calls = grounded
+            # "what are Tesla and Nvidia trading at": one call per value said with "and".
+            result.calls = joined_calls(clean, grounded, functions)
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:

@@ -16,6 +16,7 @@ from homefc.calls import Call
 from homefc.catalog import Function
 from homefc.domains import ArgSchema
 from homefc.numbers import NUMBER, _value
+from homefc.references import has_action
 
 NO_TOOL = "Sorry, I can't do that with the tools I have."
 
@@ -161,7 +162,7 @@ def _grounded_text(value: str, said: list[str]) -> bool:
     return not words or hits * 2 > len(words)
 
 
-def _fix(value: Any, arg: ArgSchema, text: str, said: list[str]) -> tuple[bool, Any]:
+def _fix(value: Any, arg: ArgSchema, text: str, said: list[str], nth: int = 0) -> tuple[bool, Any]:
     """(whether the words give this value, the value in the argument's own unit or format). A choice from a list
     or a yes/no stands: the words often give it in other words ("by bus" is a mode "transit")."""
     if isinstance(value, bool):
@@ -178,7 +179,8 @@ def _fix(value: Any, arg: ArgSchema, text: str, said: list[str]) -> tuple[bool, 
         return bool(said_numbers(text)) or QUANTITY.search(text) is not None, value
     if isinstance(value, str):
         if CLOCK_FORMAT.search(arg.description) and (times := clock_times(text)):
-            return True, value if value in times else times[0] if len(times) == 1 else value
+            # "alarms for 6:45 and 7 am": the nth call of a tool takes the nth time said.
+            return True, value if value in times else times[0] if len(times) == 1 else times[min(nth, len(times) - 1)]
         return arg.enum is not None or _grounded_text(value, said), value
     return True, value
 
@@ -189,7 +191,7 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
     by_tool = {f.tool: f for f in functions if f.entity_id is None}
     said = _words(text)
     kept = []
-    for call in calls:
+    for n, call in enumerate(calls):
         fn = by_tool.get(call.name)
         if fn is None:
             kept.append(call)
@@ -201,7 +203,7 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
             if arg is None:
                 arguments[name] = value
                 continue
-            given, fixed = _fix(value, arg, text, said)
+            given, fixed = _fix(value, arg, text, said, sum(c.name == call.name for c in calls[:n]))
             if given:
                 arguments[name] = fixed
             elif arg.required:
@@ -211,7 +213,9 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
     return kept
 
 
-CLOCK_WORDS = frozenset({"half", "quarter", "past", "am", "pm", "o'clock", "oclock", "morning", "evening", "night"})
+CLOCK_WORDS = frozenset(
+    {"half", "quarter", "past", "am", "pm", "o'clock", "oclock", "morning", "evening", "night", "time", "times"}
+)
 
 
 def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, Any]:
@@ -247,16 +251,94 @@ GENERIC = frozenset(
 """Words of many tools' names ("get", "set"): a tool is named by a word of its own ("email", "pause")."""
 
 
-def named_tool(text: str, functions: Sequence[Function]) -> Function | None:
-    """The one plain tool whose own name word, or a one-word choice of its required list, the words say ("email Mr
-    Patel" → send_email, "pause the music" → media_control(action: pause)), else None."""
+def named_tool(text: str, functions: Sequence[Function], chosen: str | None = None) -> Function | None:
+    """The one plain tool whose one-word choice of a required list the words say ("pause the music" →
+    media_control(action: pause), though "music" is a word of play_music's name), else the one whose own name word
+    they say ("email Mr Patel" → send_email); None where no single tool is named so, or where the tool `chosen` is
+    named as well, by a choice or (where no choice is said) by its name."""
     said = set(_words(text))
-    hits = []
+    by_choice, by_name = [], []
     for fn in functions:
         if fn.entity_id is not None:
             return None
-        own = set(fn.tool.lower().split("_")) - GENERIC
-        own |= {v.lower() for a in fn.args if a.required and a.enum for v in a.enum if v.isalpha()}
-        if own & said:
-            hits.append(fn)
-    return hits[0] if len(hits) == 1 else None
+        if said & ({v.lower() for a in fn.args if a.required and a.enum for v in a.enum if v.isalpha()} - GENERIC):
+            by_choice.append(fn)
+        if said & (set(fn.tool.lower().split("_")) - GENERIC):
+            by_name.append(fn)
+    # A name word counts only between near neighbours: send_message and send_email, play_music and play_radio.
+    verb = (chosen or "").split("_")[0]
+    if any(fn.tool == chosen for fn in by_name):
+        by_name = [fn for fn in by_name if fn.tool == chosen]  # the tool picked is named: it stands
+    by_name = [fn for fn in by_name if fn.tool.split("_")[0] == verb]
+    for hits in (by_choice, by_name):
+        if any(fn.tool == chosen for fn in hits):
+            return None
+        if hits:
+            return hits[0] if len(hits) == 1 else None
+    return None
+
+
+NOT_A_VALUE = STOP | GENERIC | {"then", "also", "what", "how", "can", "could", "you", "is", "are", "if", "when"}
+
+
+def _joined(value: str, text: str) -> list[str]:
+    """The values said after this one with "and" ("Tesla and Nvidia", "Leeds, York and in Hull"): as many words each
+    as the value has, and a name's further capitalised words ("Royal Mail"); an amount before one stays with it."""
+    found = re.search(rf"\b{re.escape(value)}\b", text, re.I)
+    if found is None:
+        return []
+    tokens = re.findall(r"[\w'-]+|,", text[found.end() :])
+    size, out, i, anded = len(value.split()), [], 0, False
+    while i < len(tokens):
+        start = i
+        while i < len(tokens) and tokens[i].lower() in (",", "and"):
+            anded = anded or tokens[i].lower() == "and"
+            i += 1
+        if i == start:
+            break
+        i += 1 if i < len(tokens) and tokens[i].lower() in ("in", "to", "for") else 0
+        amount = tokens[i] if i < len(tokens) and tokens[i].isdigit() else ""
+        i += 1 if amount else 0
+        words = tokens[i : i + size]
+        if len(words) < size or any(w == "," or w.lower() in NOT_A_VALUE for w in words) or has_action(words[0]):
+            return []
+        i += size
+        while i < len(tokens) and tokens[i][:1].isupper() and words[-1][:1].isupper():
+            words.append(tokens[i])
+            i += 1
+        out.append(" ".join([amount, *words]).strip())
+    return out if anded else []
+
+
+def joined_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """ "what are Tesla and Nvidia trading at" → one call per value where the model made one call for the first of
+    several values said with "and" ("add 6 eggs and 2 lemons": the amount said before each goes with it)."""
+    if len(calls) != 1:
+        return list(calls)
+    call = calls[0]
+    fn = next((f for f in functions if f.entity_id is None and f.tool == call.name), None)
+    if fn is None:
+        return list(calls)
+    for name, value in call.arguments.items():
+        arg = fn.arg(name)
+        if arg is None or not isinstance(value, str) or not 1 <= len(value.split()) <= 3 or " and " in value:
+            continue
+        others = _joined(value, text)
+        if not others or any(w.lower() in str(v).lower() for w in others for v in call.arguments.values()):
+            continue
+        out = [call]
+        for other in others:
+            amount = re.match(r"(\d+)\s+(.+)$", other)
+            arguments = dict(call.arguments) | {name: amount.group(2) if amount else other}
+            counts = [a for a in fn.args if a.type == "integer" and a.name in call.arguments]
+            if amount and counts:
+                arguments[counts[0].name] = int(amount.group(1))
+            if arg.enum is not None:
+                choice = next((v for v in arg.enum if _stem_match(v.lower(), other.lower())), None)
+                if choice is None:
+                    break
+                arguments[name] = choice
+            out.append(Call(name=call.name, arguments=arguments))
+        else:
+            return out
+    return list(calls)

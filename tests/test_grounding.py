@@ -13,7 +13,7 @@ from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.grounding import NO_TOOL, clock_times, grounded_calls, named_tool, said_numbers
+from homefc.grounding import NO_TOOL, clock_times, grounded_calls, joined_calls, named_tool, said_numbers
 from homefc.home import home_from_data
 
 
@@ -160,10 +160,43 @@ def test_clock_times_and_numbers_said() -> None:
     assert said_numbers("log 1,250 for takeaway") == {1250.0}
 
 
+def test_values_said_with_and_get_a_call_each(toolbox: Catalog) -> None:
+    def joined(said: str, name: str, /, **args: Any) -> list[dict[str, Any]]:
+        return [c.arguments for c in joined_calls(said, [Call(name=name, arguments=args)], toolbox.functions)]
+
+    assert joined("text Tom and Lucy that dinner's at 7", "send_message", recipient="Tom", text="dinner's at 7") == [
+        {"recipient": "Tom", "text": "dinner's at 7"},
+        {"recipient": "Lucy", "text": "dinner's at 7"},
+    ]
+    assert joined("add 6 eggs and 2 lemons to the list", "add_to_list", item="eggs", quantity=6) == [
+        {"item": "eggs", "quantity": 6},
+        {"item": "lemons", "quantity": 2},
+    ]
+    assert joined("add milk, bread and bananas", "add_to_list", item="milk") == [
+        {"item": "milk"},
+        {"item": "bread"},
+        {"item": "bananas"},
+    ]
+    # One value of several words, a request after "and", a value already holding both: one call.
+    assert len(joined("remind me to buy bread and milk", "send_message", recipient="buy bread")) == 1
+    assert (
+        len(joined("set a timer for the chicken and then the news", "set_timer", duration_seconds=60, label="chicken"))
+        == 1
+    )
+    assert len(joined("email Tom and Lucy", "send_email", to="Tom and Lucy")) == 1
+
+
 def test_a_tool_named_by_a_word_of_its_own(toolbox: Catalog) -> None:
-    assert named_tool("email Mr Patel saying hi", toolbox.functions).tool == "send_email"  # type: ignore[union-attr]
-    assert named_tool("pause it a sec", toolbox.functions).tool == "media_control"  # type: ignore[union-attr]
-    assert named_tool("text Priya saying I'm outside", toolbox.functions) is None
+    def named(said: str, chosen: str) -> str | None:
+        tool = named_tool(said, toolbox.functions, chosen)
+        return tool.tool if tool is not None else None
+
+    assert named("email Mr Patel saying hi", "send_message") == "send_email"
+    assert named("pause it a sec", "set_thermostat") == "media_control"
+    assert named("text Priya saying I'm outside", "send_message") is None
+    # The tool picked is named too, or the word is a verb many tools share ("add"): no second pass.
+    assert named("send an email to Karen", "send_email") is None
+    assert named("add 6 eggs to the list", "add_to_list") is None
 
 
 def test_the_shipped_model_declines_values_nobody_said(toolbox: Catalog, domains: dict[str, DomainSpec]) -> None:
