@@ -10,10 +10,18 @@ from collections.abc import Sequence
 from homefc.calls import Call
 from homefc.catalog import Catalog
 from homefc.references import plain
-from homefc.values import BRIGHTNESS_STEP_ARG, COLOR_ARG, KELVIN_ARG, PERCENTAGE_ARG, SPEED_STEP_ARG, WHITE_TONE
+from homefc.values import (
+    BRIGHTNESS_ARG,
+    BRIGHTNESS_STEP_ARG,
+    COLOR_ARG,
+    KELVIN_ARG,
+    PERCENTAGE_ARG,
+    SPEED_STEP_ARG,
+    WHITE_TONE,
+)
 
 COLOR_SERVICE = ("light", "turn_on")
-LEVEL_ARGS = ("brightness_pct", BRIGHTNESS_STEP_ARG)
+LEVEL_ARGS = (BRIGHTNESS_ARG, BRIGHTNESS_STEP_ARG)
 SPEED_ARGS = (PERCENTAGE_ARG, SPEED_STEP_ARG)
 DIM_SAID = re.compile(
     r"\b(?:dim|dimmer|dimmed|darker|brighter|brighten|less bright)\b|\d+\s*(?:%|percent\b|per cent\b)"
@@ -79,4 +87,4 @@ def lacking(text: str, calls: Sequence[Call], catalog: Catalog) -> tuple[list[Ca
             kept.append(call)
         elif reply is None and catalog.home is not None and (entity := catalog.home.entity(call.entity_id or "")):
             reply = f"The {entity.name} {lack}."
-    return kept, (reply if not kept and len(kept) < len(calls) else None)
+    return kept, (reply if not kept else None)

@@ -17,6 +17,7 @@ from homefc.catalog import Function
 from homefc.domains import ArgSchema
 from homefc.numbers import NUMBER, _value
 from homefc.references import has_action
+from homefc.values import SECONDS
 
 NO_TOOL = "Sorry, I can't do that with the tools I have."
 
@@ -50,7 +51,6 @@ STOP = frozenset(
         "any",
     ]
 )
-UNITS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600}
 UNIT = r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b"
 DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s*-?\s*{UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
 ARG_UNIT = re.compile(r"\b(?:in\s+)?(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b", re.I)
@@ -97,7 +97,7 @@ def _durations(text: str) -> list[tuple[float, float]]:
         amount = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}.get(m.group("n").lower())
         n = amount if amount is not None else float(m.group("n"))
         n += 0.5 if m.group("half") else 0
-        out.append((n, n * UNITS[m.group("unit").lower().rstrip("s")]))
+        out.append((n, n * SECONDS[m.group("unit").lower()]))
     return out
 
 
@@ -169,7 +169,7 @@ def _fix(value: Any, arg: ArgSchema, text: str, said: list[str], nth: int = 0) -
         return True, value
     if isinstance(value, int | float):
         unit = ARG_UNIT.search(f"{arg.name.replace('_', ' ')} {arg.description}")
-        per = UNITS[unit.group("unit").lower().rstrip("s")] if unit is not None else None
+        per = SECONDS[unit.group("unit").lower()] if unit is not None else None
         for amount, seconds in _durations(text) if per is not None else []:
             if value * per == seconds:
                 return True, value
