@@ -15,7 +15,7 @@ from homefc.capability import lacking
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
-from homefc.grounding import NO_TOOL, grounded_calls, joined_calls, named_tool
+from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
@@ -52,6 +52,7 @@ from homefc.splits import (
     without_reason,
 )
 from homefc.todolists import carried_list, restated_add, split_items
+from homefc.toolfit import fitting_calls
 from homefc.values import brightness_step
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,8 @@ class AskResult:
     """Argument values the word rules fixed, per function key."""
     rounds: list[tuple[str, str]] = field(default_factory=list)
     """Earlier rounds of this request: (the model's calls, the results it was given)."""
+    said: str = ""
+    """The request as said (cleaned, numbers still in words); free text passed to a plain tool keeps these words."""
     unmet: list[str] = field(default_factory=list)
     """"Can't find …" answers of a split request's parts that made no call while other parts did."""
 
@@ -209,13 +212,14 @@ class Assistant:
         """
         start = time.perf_counter()
         clean, truncated = clean_text(text, self.max_input_chars)
+        said = clean
         if self.rules:
             clean = restated_add(
                 owner_pronouns(self_corrected(numbered_names(digits(clean), self.catalog), self.catalog), self.catalog),
                 self.catalog,
             )
             clean = named_back_reference(clean, self.catalog)
-        result = AskResult(text=clean, truncated=truncated)
+        result = AskResult(text=clean, truncated=truncated, said=said)
         if not clean:
             result.answer = EMPTY_REPLY
             result.timings.total_ms = (time.perf_counter() - start) * 1000
@@ -251,7 +255,7 @@ class Assistant:
             for c, area in areas:
                 sink = spaced.next_clause() if spaced is not None else None
                 options["context_area"] = area
-                parts.append(self._ask_one(AskResult(text=c, truncated=truncated), on_prose=sink, **options))
+                parts.append(self._ask_one(AskResult(text=c, truncated=truncated, said=said), on_prose=sink, **options))
             _merge(result, parts)
         result.timings.total_ms = (time.perf_counter() - start) * 1000
         return result
@@ -394,13 +398,19 @@ class Assistant:
                 result.stats["lacking"] = len(result.calls) - len(kept)
                 result.calls, result.answer = kept, reply
         if self.rules and self.catalog.home is None and result.calls:
-            # A plain tool list: arguments the words do not give are the model's own (homefc/grounding.py).
-            grounded = grounded_calls(clean, result.calls, functions)
+            # A plain tool list: a tool that does not do what the verb asks ("book …" on a search) is declined
+            # (homefc.toolfit.py), and arguments the words do not give are the model's own (homefc/grounding.py).
+            fitting = fitting_calls(clean, result.calls, self.catalog.functions)
+            if len(fitting) < len(result.calls):
+                result.stats["unfit"] = len(result.calls) - len(fitting)
+            grounded = grounded_calls(clean, fitting, functions)
             if not grounded:
                 result.answer = NO_TOOL
                 result.stats["made_up"] = len(result.calls)
             # "what are Tesla and Nvidia trading at": one call per value said with "and".
             result.calls = joined_calls(clean, grounded, functions)
+            if result.said:
+                result.calls = in_said_words(result.calls, functions, result.text, result.said)
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:

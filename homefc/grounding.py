@@ -15,7 +15,7 @@ from typing import Any
 from homefc.calls import Call
 from homefc.catalog import Function
 from homefc.domains import ArgSchema
-from homefc.numbers import NUMBER, _value
+from homefc.numbers import NUMBER, _value, as_said
 from homefc.references import has_action
 from homefc.values import SECONDS
 
@@ -178,8 +178,10 @@ def _fix(value: Any, arg: ArgSchema, text: str, said: list[str], nth: int = 0) -
         # Only a request with no amount at all ("turn the heating up a bit") cannot have given one.
         return bool(said_numbers(text)) or QUANTITY.search(text) is not None, value
     if isinstance(value, str):
-        if CLOCK_FORMAT.search(arg.description) and (times := clock_times(text)):
-            # "alarms for 6:45 and 7 am": the nth call of a tool takes the nth time said.
+        if CLOCK_FORMAT.search(arg.description):
+            # "alarms for 6:45 and 7 am": the nth call of a tool takes the nth time said; a day is not a time.
+            if not (times := clock_times(text)):
+                return bool(re.search(r"\d", value)) and _grounded_text(value, said), value
             return True, value if value in times else times[0] if len(times) == 1 else times[min(nth, len(times) - 1)]
         return arg.enum is not None or _grounded_text(value, said), value
     return True, value
@@ -206,11 +208,36 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
             given, fixed = _fix(value, arg, text, said, sum(c.name == call.name for c in calls[:n]))
             if given:
                 arguments[name] = fixed
+            elif (day := _day_argument(value, fn, call.arguments)) is not None:
+                arguments[day[0]] = day[1]  # "remind me tomorrow": the model put the day in the time
             elif arg.required:
                 made_up = True
         if not made_up:
-            kept.append(Call(name=call.name, arguments=_without_echoes(arguments, fn, text)))
+            kept.append(
+                Call(
+                    name=call.name,
+                    arguments=_choices_placed(_without_echoes(arguments, fn, text), fn, text, len(calls) == 1),
+                )
+            )
     return kept
+
+
+DAY = re.compile(
+    r"(?:today|tonight|tomorrow|yesterday|(?:this|next)\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend)",
+    re.I,
+)
+
+
+def _day_argument(value: Any, fn: Function, given: dict[str, Any]) -> tuple[str, Any] | None:
+    """(the tool's day argument, the value) where a day was put in a time argument and that one is not given."""
+    if not isinstance(value, str) or not DAY.fullmatch(value.strip()):
+        return None
+    for arg in fn.args:
+        if arg.name in given or not (arg.name in ("date", "day") or arg.description.lower().startswith("day")):
+            continue
+        choice = _choice_of(value, arg.enum) if arg.enum else value.strip()
+        return (arg.name, choice) if choice is not None else None
+    return None
 
 
 CLOCK_WORDS = frozenset(
@@ -218,12 +245,18 @@ CLOCK_WORDS = frozenset(
 )
 
 
+EXAMPLES = re.compile(r"\b(?:e\.g\.|eg|such as|for example|like)\b", re.I)
+DEICTIC = frozenset({"here", "nearby", "near", "around", "local", "close", "current", "location"})
+"""Words that point at the speaker's own place: a location argument of "nearby" is the tool's default."""
+
+
 def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, Any]:
     """The time said belongs to the time argument: "take the bins out at 8pm" is the reminder's text without "at
-    8pm"; an optional label that only repeats the tool's name or the time ("timer", "half six") is left out."""
+    8pm"; an optional label that only repeats the tool's name or description or the time ("timer", "half six",
+    "my parcel" for a tool that tracks parcels) or points at the speaker's place ("nearby") is left out."""
     timed = any(CLOCK_FORMAT.search(a.description) and a.name in arguments for a in fn.args)
     phrases = [phrase for _, phrase in _clocks(text)] if timed else []
-    own = set(fn.tool.lower().split("_"))
+    own = {w for w in set(fn.tool.lower().split("_")) | set(_words(EXAMPLES.split(fn.description)[0])) if len(w) > 2}
     out: dict[str, Any] = {}
     for name, value in arguments.items():
         arg = fn.arg(name)
@@ -233,9 +266,61 @@ def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[
         for phrase in phrases:
             value = re.sub(rf"\s*\b(?:at|for|by)?\s*{re.escape(phrase)}\s*$", "", value, flags=re.I).strip() or value
         words = set(_words(value))
-        if not arg.required and words and words <= own | CLOCK_WORDS | set(HOUR_WORDS) | _digit_words(value):
+        if (
+            not arg.required
+            and words
+            and all(
+                any(_stem_match(w, o) for o in own)
+                or w in DEICTIC
+                or w in CLOCK_WORDS
+                or w in HOUR_WORDS
+                or w in _digit_words(value)
+                for w in words
+            )
+        ):
             continue
         out[name] = value
+    return out
+
+
+def _choice_of(value: str, choices: Sequence[str]) -> str | None:
+    """The choice a short free text is ("weekday" → "weekdays", "Royal Mail" → "royal_mail"), if one."""
+    words = value.lower().replace("_", " ").split()
+    for choice in choices:
+        options = str(choice).lower().replace("_", " ").split()
+        if len(words) == len(options) and all(
+            _stem_match(w, o) and len(w) > 2 for w, o in zip(words, options, strict=True)
+        ):
+            return str(choice)
+    return None
+
+
+def _choices_placed(arguments: dict[str, Any], fn: Function, text: str, alone: bool) -> dict[str, Any]:
+    """A label or tracking number that is a choice of another argument goes there ("every weekday" is the repeat
+    "weekdays", "my DPD parcel" the carrier "dpd"); an optional choice said word for word and not given is added
+    ("in fahrenheit") where the call is the request's only one (else the word may be another call's)."""
+    out = dict(arguments)
+    for name, value in arguments.items():
+        arg = fn.arg(name)
+        if arg is None or arg.required or arg.enum is not None or not isinstance(value, str):
+            continue
+        for other in fn.args:
+            if other.enum and other.name != name and (choice := _choice_of(value, other.enum)) is not None:
+                del out[name]
+                out[other.name] = choice
+                break
+    said = text.lower()
+    taken = " ".join(str(v).lower() for v in out.values() if isinstance(v, str))
+    for arg in fn.args:
+        if not alone or arg.required or not arg.enum or arg.name in out or arg.type != "string":
+            continue
+        hits = [
+            c
+            for c in arg.enum
+            if len(str(c)) > 3 and re.search(rf"\b{re.escape(str(c).lower().replace('_', ' '))}\b", said)
+        ]
+        if len(hits) == 1 and str(hits[0]).lower() not in taken:
+            out[arg.name] = hits[0]
     return out
 
 
@@ -342,3 +427,24 @@ def joined_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]
         else:
             return out
     return list(calls)
+
+
+def in_said_words(calls: Sequence[Call], functions: Sequence[Function], written: str, said: str) -> list[Call]:
+    """Free-text arguments of plain tools with the numbers as said ("dinner's at seven"), not as the digits the
+    request was rewritten with for the model; choices, numbers and clock times are left as they are."""
+    by_tool = {f.tool: f for f in functions if f.entity_id is None}
+    out = []
+    for call in calls:
+        fn = by_tool.get(call.name)
+        arguments = dict(call.arguments)
+        for name, value in call.arguments.items():
+            arg = fn.arg(name) if fn is not None else None
+            if (
+                arg is not None
+                and isinstance(value, str)
+                and arg.enum is None
+                and not CLOCK_FORMAT.search(arg.description)
+            ):
+                arguments[name] = as_said(value, written, said)
+        out.append(Call(name=call.name, arguments=arguments) if arguments != call.arguments else call)
+    return out

@@ -10,6 +10,7 @@ becomes the digit its name ends with ("floor lamp number three" → "floor lamp 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 SMALL = [
     "zero",
@@ -113,3 +114,15 @@ def digits(text: str) -> str:
     text = HOURS.sub(_minutes, SPOKEN.sub(replace, text))
     text = A_DEGREE.sub(lambda m: "0.5 degrees" if m.group("half") else "1 degree", text)
     return SPOKEN.sub(replace, text)
+
+
+def as_said(value: str, written: str, said: str) -> str:
+    """`value` (words of `written`, the request with numbers in digits) with each number put back as `said` has it:
+    a message "dinner's at 7" is sent as "dinner's at seven", in the person's words."""
+    before, after = said.split(), written.split()
+    out = value
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=after, b=before, autojunk=False).get_opcodes():
+        new, old = " ".join(after[i1:i2]), " ".join(before[j1:j2])
+        if tag == "replace" and re.search(r"\d", new) and not re.search(r"\d", old):
+            out = re.sub(rf"(?<![\w.]){re.escape(new)}(?![\w.])", old.replace("\\", r"\\"), out)
+    return out

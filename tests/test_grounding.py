@@ -13,8 +13,18 @@ from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.grounding import NO_TOOL, clock_times, grounded_calls, joined_calls, named_tool, said_numbers
+from homefc.grounding import (
+    NO_TOOL,
+    clock_times,
+    grounded_calls,
+    in_said_words,
+    joined_calls,
+    named_tool,
+    said_numbers,
+)
 from homefc.home import home_from_data
+from homefc.numbers import as_said, digits
+from homefc.toolfit import asked_kinds, fitting_calls
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +221,157 @@ def test_the_shipped_model_declines_values_nobody_said(toolbox: Catalog, domains
 def test_the_shipped_model_says_what_a_light_lacks(studio: Catalog, domains: dict[str, DomainSpec]) -> None:
     result = assistant_factory(Settings(), domains)(studio).ask("set the hallway light to blue")
     assert not result.calls and result.answer == "The Hallway light can't change colour."
+
+
+DAY_ARG = {"type": "string", "description": "Day as the user said it, e.g. 'today' or 'Friday'."}
+ERRANDS = [
+    {"type": "function", "function": {"name": name, "description": description, "parameters": parameters}}
+    for name, description, parameters in [
+        (
+            "search_restaurants",
+            "Search for restaurants nearby or in a given area. Shows results; cannot book.",
+            {"type": "object", "properties": {"cuisine": {"type": "string"}, "location": {"type": "string"}}},
+        ),
+        (
+            "set_reminder",
+            "Create a reminder with a message at a given time or day.",
+            {
+                "type": "object",
+                "properties": {
+                    "text": {"type": "string"},
+                    "time": {"type": "string", "description": "24-hour time as HH:MM."},
+                    "date": DAY_ARG,
+                },
+                "required": ["text"],
+            },
+        ),
+        (
+            "set_alarm",
+            "Set a wake-up alarm.",
+            {
+                "type": "object",
+                "properties": {
+                    "time": {"type": "string", "description": "24-hour time as HH:MM."},
+                    "label": {"type": "string"},
+                    "repeat": {"type": "string", "enum": ["once", "daily", "weekdays", "weekends"]},
+                },
+                "required": ["time"],
+            },
+        ),
+        (
+            "track_package",
+            "Check where the user's parcels are.",
+            {
+                "type": "object",
+                "properties": {
+                    "tracking_number": {"type": "string"},
+                    "carrier": {"type": "string", "enum": ["royal_mail", "dpd", "ups"]},
+                },
+            },
+        ),
+        (
+            "get_forecast",
+            "Get the weather forecast for a city.",
+            {
+                "type": "object",
+                "properties": {
+                    "city": {"type": "string"},
+                    "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                },
+                "required": ["city"],
+            },
+        ),
+        (
+            "send_message",
+            "Send a text message, in the user's words.",
+            {
+                "type": "object",
+                "properties": {"recipient": {"type": "string"}, "text": {"type": "string"}},
+                "required": ["recipient", "text"],
+            },
+        ),
+    ]
+]
+TAXI = {
+    "type": "function",
+    "function": {
+        "name": "book_taxi",
+        "description": "Book a taxi.",
+        "parameters": {"type": "object", "properties": {"destination": {"type": "string"}}},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def errands() -> Catalog:
+    return catalog_from_openai_tools(ERRANDS)
+
+
+def test_a_tool_that_does_not_do_what_the_verb_asks_is_declined(errands: Catalog) -> None:
+    assert asked_kinds("could you please book a table for two") == ("book",)
+    assert asked_kinds("order a pizza") == ("buy", "book")
+    assert asked_kinds("what's on tomorrow") == ()
+    # The verb's object is what a note says, not what is asked.
+    assert asked_kinds("cancel the gym membership, add it to my reminders") == ()
+
+    def fits(said: str, name: str, functions: Any = errands.functions) -> bool:
+        return bool(fitting_calls(said, [Call(name=name, arguments={})], functions))
+
+    # The search says it cannot book; the reminder tool sets, it does not delete; nothing here shares.
+    assert not fits("book a table for four at Luigi's tonight", "search_restaurants")
+    assert not fits("delete the reminder about the bins", "set_reminder")
+    assert not fits("share my live location with Sarah", "send_message")
+    assert fits("find me a Thai place", "search_restaurants")
+    assert fits("remind me to book the MOT", "set_reminder")
+    # "order" books a taxi as well as buying.
+    taxi = catalog_from_openai_tools([TAXI]).functions
+    assert fits("order a taxi to the station", "book_taxi", taxi)
+
+
+def test_choices_days_and_echoes_go_where_they_belong(errands: Catalog) -> None:
+    def ground(said: str, name: str, /, **args: Any) -> dict[str, Any]:
+        (call,) = grounded_calls(said, [Call(name=name, arguments=args)], errands.functions)
+        return call.arguments
+
+    # A label or tracking number that is a choice of another argument is that choice.
+    assert ground("set an alarm for 7am every weekday", "set_alarm", time="07:00", label="weekday") == {
+        "time": "07:00",
+        "repeat": "weekdays",
+    }
+    assert ground("where's my DPD parcel", "track_package", tracking_number="DPD") == {"carrier": "dpd"}
+    # A label that repeats the tool's description, or points at the speaker's place, is none.
+    assert ground("where's my parcel", "track_package", tracking_number="my parcel") == {}
+    assert ground("find a Thai place near here", "search_restaurants", cuisine="Thai", location="nearby") == {
+        "cuisine": "Thai"
+    }
+    # A choice said word for word and left out is added, where the call is the only one.
+    assert ground("the forecast for Denver in fahrenheit", "get_forecast", city="Denver") == {
+        "city": "Denver",
+        "unit": "fahrenheit",
+    }
+    # A day is not a clock time: it goes to the day argument.
+    assert ground("remind me tomorrow to ring the garage", "set_reminder", text="ring the garage", time="tomorrow") == {
+        "text": "ring the garage",
+        "date": "tomorrow",
+    }
+    assert (
+        grounded_calls(
+            "set an alarm for tomorrow", [Call(name="set_alarm", arguments={"time": "tomorrow"})], errands.functions
+        )
+        == []
+    )
+
+
+def test_free_text_keeps_the_numbers_as_said(errands: Catalog) -> None:
+    said = "message Tom saying dinner's at seven"
+    assert digits(said) == "message Tom saying dinner's at 7"
+    assert as_said("dinner's at 7", digits(said), said) == "dinner's at seven"
+    calls = [Call(name="send_message", arguments={"recipient": "Tom", "text": "dinner's at 7"})]
+    assert in_said_words(calls, errands.functions, digits(said), said)[0].arguments["text"] == "dinner's at seven"
+    # Numbers typed as digits stay digits.
+    assert as_said("ring me at 7", "ring me at 7", "ring me at 7") == "ring me at 7"
+
+
+def test_the_shipped_model_books_nothing_with_a_search(errands: Catalog, domains: dict[str, DomainSpec]) -> None:
+    result = assistant_factory(Settings(), domains)(errands).ask("book a table for four at Luigi's tonight")
+    assert not result.calls and result.answer, result

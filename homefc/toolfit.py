@@ -1,0 +1,88 @@
+"""Whether a plain tool does what the request's verb asks (an imported tool list, not a home).
+
+The small model answers "book a table at Luigi's" with the restaurant search, "delete the reminder" with the tool
+that sets one and "reschedule the dentist" with the calendar listing: the nearest tool, doing something else.
+A request that starts with a verb of its own kind (book, buy, pay, delete, cancel, reschedule, share, …) is
+declined when the tool chosen says nothing of that kind in its name or description, or says it cannot ("Shows
+results; cannot book") (docs/conventions.md, "Plain tool lists").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from homefc.calls import Call
+from homefc.catalog import Function
+
+# Each kind: the imperative forms that start a request, and the pattern of a word in a tool's name or description
+# that says the tool does it.
+KINDS: dict[str, tuple[frozenset[str], str]] = {
+    "book": (frozenset({"book", "reserve"}), r"book(?:s|ed|ings?)?|reserv(?:e|es|ed|ing|ations?)"),
+    "buy": (
+        frozenset({"buy", "purchase"}),
+        r"buy(?:s|ing)?|purchas(?:e|es|ed|ing)|order(?:s|ed|ing)?|shop(?:s|ping)?|groceries",
+    ),
+    "pay": (frozenset({"pay", "transfer"}), r"pay(?:s|ing|ments?)?|transfer(?:s|red|ring)?|split"),
+    "sell": (frozenset({"sell"}), r"sell(?:s|ing)?|sales?"),
+    "delete": (
+        frozenset({"delete", "remove", "erase", "clear"}),
+        r"delet(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|eras(?:e|es|ed|ing)|clear(?:s|ed|ing)?",
+    ),
+    "cancel": (frozenset({"cancel"}), r"cancel(?:s|l?ed|l?ing|l?ations?)?|stop(?:s|ped|ping)?"),
+    "move": (
+        frozenset({"reschedule", "postpone", "rearrange"}),
+        r"mov(?:e|es|ed|ing)|reschedul(?:e|es|ed|ing)|postpon(?:e|es|ed|ing)|rearrang(?:e|es|ed|ing)|edit(?:s|ing)?",
+    ),
+    "share": (frozenset({"share"}), r"shar(?:e|es|ed|ing)"),
+    "forward": (frozenset({"forward"}), r"forward(?:s|ed|ing)?"),
+    "reply": (frozenset({"reply", "respond"}), r"repl(?:y|ies|ied|ying)|respon(?:d|ds|ded|ding|se)"),
+    "edit": (frozenset({"edit", "rename"}), r"edit(?:s|ed|ing)?|renam(?:e|es|ed|ing)|updat(?:e|es|ed|ing)"),
+    "print": (frozenset({"print"}), r"print(?:s|ed|ing|er)?"),
+    "download": (frozenset({"download", "upload"}), r"(?:down|up)load(?:s|ed|ing)?"),
+    "install": (frozenset({"install", "uninstall"}), r"(?:un)?install(?:s|ed|ing)?"),
+    "post": (frozenset({"post", "tweet", "publish"}), r"post(?:s|ed|ing)?|tweet(?:s|ed|ing)?|publish(?:es|ed|ing)?"),
+    "subscribe": (frozenset({"subscribe", "unsubscribe"}), r"(?:un)?subscri(?:be|bes|bed|bing|ption)"),
+}
+LEAD = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|right|please|just|quickly|now|then|also|and|oh)\b[\s,]*"
+    r"|(?:can|could|would|will)\s+(?:you|i|we)\s+(?:please\s+)?"
+    r"|(?:i|we)\s*(?:'d|would)\s+(?:like|love)\s+(?:you\s+)?to\s+|(?:i|we)\s+(?:want|need)\s+(?:you\s+)?to\s+"
+    r"|i\s+wanna\s+|let'?s\s+|go\s+ahead\s+and\s+|help\s+me\s+|try\s+(?:and|to)\s+)+",
+    re.I,
+)
+# Verbs of two kinds: "order a taxi" books, "order milk" buys.
+EITHER = {"order": ("buy", "book")}
+# "Cancel the gym membership, add it to my to-dos": the verb is what the note says, not what is asked.
+CONTENT = re.compile(r",\s*(?:then\s+)?(?:add|put|save|write|note|pop|stick)\s+(?:it|that|this)\b", re.I)
+NEGATED = re.compile(r"\b(?:cannot|can't|can not|does not|doesn't|won't|will not|not|no|never|without)\s+(\w+)", re.I)
+
+
+def asked_kinds(text: str) -> tuple[str, ...]:
+    """The kinds the verb that starts the request may be ("book a table …" → ("book",)); () for everyday verbs."""
+    if CONTENT.search(text):
+        return ()
+    first = re.match(r"[a-z]+", LEAD.sub("", text.strip().lower()))
+    if first is None:
+        return ()
+    verb = first.group(0)
+    return EITHER.get(verb) or tuple(kind for kind, (verbs, _) in KINDS.items() if verb in verbs)
+
+
+def does(fn: Function, kind: str) -> bool:
+    """True when the tool's name or description says it does `kind`, and not that it cannot."""
+    pattern = re.compile(rf"\b(?:{KINDS[kind][1]})\b", re.I)
+    words = f"{fn.tool.replace('_', ' ')} {fn.description}"
+    denied = {m.group(1).lower() for m in NEGATED.finditer(words)}
+    return any(m.group(0).lower() not in denied for m in pattern.finditer(words))
+
+
+def fitting_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """The calls whose tool does what the request's verb asks; all of them when the verb is an everyday one."""
+    kinds = asked_kinds(text)
+    if not kinds:
+        return list(calls)
+    by_name = {f.tool: f for f in functions}
+    # The verb governs the first request of the clause; a second call there answers words after an "and".
+    first = calls[0] if calls else None
+    return [c for c in calls if c is not first or c.name not in by_name or any(does(by_name[c.name], k) for k in kinds)]
