@@ -14,8 +14,19 @@ from typing import Any
 
 from homefc.calls import Call
 from homefc.catalog import Function
+from homefc.clocks import (
+    ARG_UNIT,
+    CLOCK_FORMAT,
+    CLOCK_WORDS,
+    HOUR_WORDS,
+    clock_times,
+    clocks,
+    digit_words,
+    durations,
+    said_numbers,
+)
 from homefc.domains import ArgSchema
-from homefc.numbers import NUMBER, _value, as_said
+from homefc.numbers import as_said
 from homefc.references import has_action
 from homefc.values import SECONDS
 
@@ -51,94 +62,11 @@ STOP = frozenset(
         "any",
     ]
 )
-UNIT = r"(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b"
-DURATION = re.compile(rf"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s*-?\s*{UNIT}(?P<half>\s+and\s+a\s+half)?", re.I)
-ARG_UNIT = re.compile(r"\b(?:in\s+)?(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?)\b", re.I)
-SPOKEN_NUMBER = re.compile(rf"\b{NUMBER}\b", re.I)
-CLOCK_FORMAT = re.compile(r"\bHH:MM\b", re.I)
-CLOCK_WORD = (
-    r"(?P<h>\d{1,2}|"
-    + "|".join(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"])
-    + ")"
-)
-CLOCK = re.compile(
-    rf"\b(?:(?P<half>half)\s+(?:past\s+)?|(?P<quarter>quarter)\s+(?P<side>past|to)\s+)?{CLOCK_WORD}"
-    r"(?:[:.](?P<m>\d{2}))?"
-    r"(?:\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|o'clock|in the (?:morning|afternoon|evening)|at night))?\b"
-    r"|\b(?P<noon>noon|midday|midnight)\b",
-    re.I,
-)
-EVENING = re.compile(r"\b(?:pm|p\.m\.|tonight|this evening|in the (?:evening|afternoon)|at night)\b", re.I)
 QUANTITY = re.compile(
     r"\b(?:full|max\w*|min\w*|half|quarter|couple|few|single|double|triple|dozen|mute\w*|loud\w*|quiet\w*|all"
     r"|once|twice|nothing|silen\w*|litres?|liters?|pints?|cups?|kilos?|pounds?|quid|bucks?|euros?|dollars?)\b",
     re.I,
 )
-NOT_A_TIME = re.compile(
-    r"\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|people|persons?|percent|%|degrees?)\b",
-    re.I,
-)
-HOUR_WORDS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
-
-
-def said_numbers(text: str) -> set[float]:
-    """Every number the words say, in digits or in words ("twenty three" → 23), halves and quarters as parts."""
-    found = {float(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", text)}
-    found |= {float(_value(m)) for m in SPOKEN_NUMBER.finditer(text)}
-    found |= {0.5} if re.search(r"\bhalf\b", text, re.I) else set()
-    found |= {12.0} if re.search(r"\bdozen\b", text, re.I) else set()
-    return found
-
-
-def _durations(text: str) -> list[tuple[float, float]]:
-    """Each duration said: (the amount as said, the duration in seconds); "an hour and a half" → (1.5, 5400)."""
-    out = []
-    for m in DURATION.finditer(text):
-        amount = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}.get(m.group("n").lower())
-        n = amount if amount is not None else float(m.group("n"))
-        n += 0.5 if m.group("half") else 0
-        out.append((n, n * SECONDS[m.group("unit").lower()]))
-    return out
-
-
-def clock_times(text: str) -> list[str]:
-    """Each clock time said, as HH:MM on a 24-hour clock ("half six" → 06:30, "8pm" → 20:00); a bare number counts
-    only after "at" or "for" ("at seven"), since "7 eggs" is no time."""
-    return [value for value, _ in _clocks(text)]
-
-
-def _clocks(text: str) -> list[tuple[str, str]]:
-    """(HH:MM, the words that said it) for each clock time said."""
-    out = []
-    evening = bool(EVENING.search(text))
-    for m in CLOCK.finditer(text):
-        if m.group("noon"):
-            out.append(("00:00" if m.group("noon").lower() == "midnight" else "12:00", m.group(0)))
-            continue
-        h_said = m.group("h").lower()
-        hour = int(h_said) if h_said.isdigit() else HOUR_WORDS.index(h_said)
-        minute = int(m.group("m") or 0)
-        plain_number = not (m.group("half") or m.group("quarter") or m.group("m") or m.group("ampm"))
-        before = text[: m.start()].split()[-1:]
-        if plain_number and not (before and before[0].lower() in ("at", "for", "till", "until", "by")):
-            continue
-        if plain_number and NOT_A_TIME.match(text[m.end() :]):
-            continue
-        if hour > 23 or minute > 59:
-            continue
-        if m.group("half"):
-            minute = 30
-        elif m.group("quarter"):
-            minute = 15 if m.group("side").lower() == "past" else 45
-            hour = hour if m.group("side").lower() == "past" else (hour - 1) % 12 or 12
-        ampm = (m.group("ampm") or "").lower().replace(".", "")
-        ampm = "am" if ampm == "in the morning" else "pm" if ampm.startswith(("in the", "at night")) else ampm
-        if hour < 12 and (ampm == "pm" or (not ampm and evening and hour >= 1)):
-            hour += 12
-        elif ampm == "am" and hour == 12:
-            hour = 0
-        out.append((f"{hour:02d}:{minute:02d}", m.group(0)))
-    return out
 
 
 def _stem_match(a: str, b: str) -> bool:
@@ -170,7 +98,7 @@ def _fix(value: Any, arg: ArgSchema, text: str, said: list[str], nth: int = 0) -
     if isinstance(value, int | float):
         unit = ARG_UNIT.search(f"{arg.name.replace('_', ' ')} {arg.description}")
         per = SECONDS[unit.group("unit").lower()] if unit is not None else None
-        for amount, seconds in _durations(text) if per is not None else []:
+        for amount, seconds in durations(text) if per is not None else []:
             if value * per == seconds:
                 return True, value
             if value == amount and (seconds / per).is_integer():
@@ -208,10 +136,10 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
             given, fixed = _fix(value, arg, text, said, sum(c.name == call.name for c in calls[:n]))
             if given:
                 arguments[name] = fixed
-            elif (day := _day_argument(value, fn, call.arguments)) is not None:
+                continue
+            if (day := _day_argument(value, fn, call.arguments)) is not None:
                 arguments[day[0]] = day[1]  # "remind me tomorrow": the model put the day in the time
-            elif arg.required:
-                made_up = True
+            made_up = made_up or arg.required
         if not made_up:
             kept.append(
                 Call(
@@ -240,11 +168,6 @@ def _day_argument(value: Any, fn: Function, given: dict[str, Any]) -> tuple[str,
     return None
 
 
-CLOCK_WORDS = frozenset(
-    {"half", "quarter", "past", "am", "pm", "o'clock", "oclock", "morning", "evening", "night", "time", "times"}
-)
-
-
 EXAMPLES = re.compile(r"\b(?:e\.g\.|eg|such as|for example|like)\b", re.I)
 DEICTIC = frozenset({"here", "nearby", "near", "around", "local", "close", "current", "location"})
 """Words that point at the speaker's own place: a location argument of "nearby" is the tool's default."""
@@ -255,7 +178,7 @@ def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[
     8pm"; an optional label that only repeats the tool's name or description or the time ("timer", "half six",
     "my parcel" for a tool that tracks parcels) or points at the speaker's place ("nearby") is left out."""
     timed = any(CLOCK_FORMAT.search(a.description) and a.name in arguments for a in fn.args)
-    phrases = [phrase for _, phrase in _clocks(text)] if timed else []
+    phrases = [phrase for _, phrase in clocks(text)] if timed else []
     own = {w for w in set(fn.tool.lower().split("_")) | set(_words(EXAMPLES.split(fn.description)[0])) if len(w) > 2}
     out: dict[str, Any] = {}
     for name, value in arguments.items():
@@ -274,7 +197,7 @@ def _without_echoes(arguments: dict[str, Any], fn: Function, text: str) -> dict[
                 or w in DEICTIC
                 or w in CLOCK_WORDS
                 or w in HOUR_WORDS
-                or w in _digit_words(value)
+                or w in digit_words(value)
                 for w in words
             )
         ):
@@ -322,11 +245,6 @@ def _choices_placed(arguments: dict[str, Any], fn: Function, text: str, alone: b
         if len(hits) == 1 and str(hits[0]).lower() not in taken:
             out[arg.name] = hits[0]
     return out
-
-
-def _digit_words(value: str) -> set[str]:
-    """Hours said in digits ("8", "6:45", "7am"), not a long number (a tracking number)."""
-    return set(re.findall(r"\b\d{1,2}(?:[:.]\d{2})?(?:am|pm)?\b", value.lower()))
 
 
 GENERIC = frozenset(

@@ -10,18 +10,11 @@ import pytest
 from homefc.calls import Call
 from homefc.capability import lacking
 from homefc.catalog import Catalog, build_catalog, catalog_from_openai_tools
+from homefc.clocks import clock_times, said_numbers
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.grounding import (
-    NO_TOOL,
-    clock_times,
-    grounded_calls,
-    in_said_words,
-    joined_calls,
-    named_tool,
-    said_numbers,
-)
+from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool
 from homefc.home import home_from_data
 from homefc.numbers import as_said, digits
 from homefc.toolfit import asked_kinds, fitting_calls
@@ -359,6 +352,23 @@ def test_choices_days_and_echoes_go_where_they_belong(errands: Catalog) -> None:
             "set an alarm for tomorrow", [Call(name="set_alarm", arguments={"time": "tomorrow"})], errands.functions
         )
         == []
+    )
+    # A required time that was only a day: the day moves, and the call, with no time said, is made up.
+    callback = {
+        "type": "function",
+        "function": {
+            "name": "schedule_call",
+            "description": "Schedule a call back.",
+            "parameters": {
+                "type": "object",
+                "properties": {"time": {"type": "string", "description": "HH:MM"}, "date": DAY_ARG},
+                "required": ["time"],
+            },
+        },
+    }
+    fns = catalog_from_openai_tools([callback]).functions
+    assert (
+        grounded_calls("call me back tomorrow", [Call(name="schedule_call", arguments={"time": "tomorrow"})], fns) == []
     )
 
 
