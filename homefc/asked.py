@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from homefc.catalog import Catalog, Function
-from homefc.references import plain
+from homefc.references import area_names, plain
 from homefc.retrieval import Candidate
 
 TWIN_NUMBER = r"\s+\d+\b(?!\s*(?:percent|per cent|degrees?|kelvin)\b)"
@@ -209,13 +209,41 @@ def switching_direction(
     said_of: Said | None = None,
 ) -> set[str]:
     """Keys of turn_off services ruled out by words that switch on ("the freezer needs to go back on", "turn it on",
-    "it's pitch black in here") or fix a value ("the pendant down to 30 percent"), and say nothing that switches off
-    (docs/conventions.md)."""
+    "it's pitch black in here") or fix a value ("the pendant down to 30 percent"), and say nothing that switches off;
+    keys of turn_on services ruled out by words that only switch off (docs/conventions.md)."""
     said = (said_of or names_said(text, functions, catalog)).rest
     on = ON_SAID.search(said) or _dark_only(said)
-    if not (on or _fixes_a_value(pins)) or OFF_SAID.search(said):
+    if not (on or _fixes_a_value(pins)):
+        if OFF_ASKED.search(said) and not OFF_STATE.search(said) and not SWITCHES_ON.search(said):
+            # "turn off Mateo's LED strip and his gaming PC": nothing that can be switched off is switched on (a
+            # scene, which cannot, may be another request's: "siren off and then the good morning scene").
+            return {
+                fn.key
+                for fn in functions
+                if fn.entity_id
+                and fn.tool.endswith(".turn_on")
+                and any(f.tool.endswith(".turn_off") for f in catalog.for_entity(fn.entity_id))
+            }
+        return set()
+    if OFF_SAID.search(said):
         return set()
     return {fn.key for fn in functions if fn.entity_id and fn.tool.endswith(".turn_off")}
+
+
+OFF_ASKED = re.compile(
+    r"\b(?:turn|switch|shut|power|flick|knock|click)(?:s|ed|ing)?\s+(?:[\w']+\s+){0,4}?off\b"
+    r"|\boff\b(?!\s+(?:the|a|an|my|our|your|his|her|their|this|that|these|those|to|at|of|from|with)\b)"
+)
+"""Words that ask to switch off: "turn off …", "switch everything off", "the fan off nobody's using it"; not "off
+the shelf"."""
+OFF_STATE = re.compile(r"(?:\bis|\bare|'s|\bwas|\bwere|\bgone|\bwent|\bbeen|\bstays?|\bkeeps?)\s+(?:\w+\s+)?off\b")
+"""A state, not a request: "the lamp's off", "the heating has gone off"."""
+SWITCHES_ON = re.compile(
+    r"\b(?:start|run|activate|enable|play|resume|boost|heat|warm|cool|fire|set|make|put|bring|dim|brighten"
+    r"|raise|increase|open|up|percent)\b|\d|%"
+)
+"""Words that may ask for a device to be on even where "off" is said of another ("lights off and start the
+dishwasher")."""
 
 
 READ_SAID = re.compile(
@@ -344,4 +372,27 @@ def cover_direction(
         # "tilt the study blind shut" moves the slats, not the blind, of a cover that can tilt.
         tilting = {fn.entity_id for fn in functions if fn.tool in TILT_SERVICES}
         out |= {fn.key for fn in functions if fn.entity_id in tilting and fn.tool in MOVE_SERVICES}
+    return out
+
+
+NEW_TIMER = re.compile(r"\b(?:a|another|new|an?\s+\w+)\s+timer\b|^\W*timer\b")
+"""A timer of its own asked for ("set a timer for twenty minutes", "timer for 20 minutes please")."""
+
+
+def unnamed_timers(text: str, functions: Sequence[Function], catalog: Catalog, said_of: Said | None = None) -> set[str]:
+    """Devices called "… timer" for a machine ("Dryer timer") whose machine is not said, where the words ask for a
+    timer of their own: "set a timer for the cookies" is not the dryer's; a room's "Kitchen timer" stays
+    (docs/conventions.md)."""
+    said = plain(text)
+    if catalog.home is None or not NEW_TIMER.search(said):
+        return set()
+    rooms = {w for a in catalog.home.areas for n in area_names(a) for w in n.split()}
+    words = set(said.split())
+    out = set()
+    for entity_id, plain_names in (said_of or names_said(text, functions, catalog)).names.items():
+        if not any("timer" in n.split() for n in plain_names):
+            continue
+        own = [set(n.split()) - {"timer"} for n in plain_names]
+        if all(o - rooms for o in own) and not any(o <= words for o in own):
+            out.add(entity_id)
     return out

@@ -238,7 +238,7 @@ class Assistant:
             pairs = [part for item in items for part in split_named_pair(item, self.catalog)]
             pairs = [part for pair in pairs for part in split_question(pair, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
-            clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)])
+            clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)], self.catalog)
         if len(clauses) == 1:
             self._ask_one(result, on_prose=on_prose, **options)
         else:

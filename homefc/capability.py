@@ -17,7 +17,9 @@ from homefc.values import (
     KELVIN_ARG,
     PERCENTAGE_ARG,
     SPEED_STEP_ARG,
+    TEMPERATURE_ARG,
     WHITE_TONE,
+    temperature_setpoint,
 )
 
 COLOR_SERVICE = ("light", "turn_on")
@@ -48,12 +50,18 @@ def _lacks(call: Call, said: str, catalog: Catalog, carried: set[str]) -> str | 
     call carries an argument of that kind (`carried`)."""
     entity_id = call.entity_id
     domain, _, service = call.name.partition(".")
-    if entity_id is None or service not in SWITCHING or catalog.home is None:
+    if entity_id is not None and TEMPERATURE_ARG in call.arguments and "temperature" not in carried:
+        return _beyond(call, said, catalog)
+    dims = domain == "light" and service == "turn_off" and DIM_SAID.search(said) is not None
+    if entity_id is None or (service not in SWITCHING and not dims) or catalog.home is None:
         return None
     entity = catalog.home.entity(entity_id)
     if entity is None:
         return None
     args = {a.name for f in catalog.for_entity(entity_id) for a in f.args}
+    if dims:
+        # "hall light down to fifty percent" on a light with no dimming: the model switched it off.
+        return None if args.intersection(LEVEL_ARGS) or carried.intersection(LEVEL_ARGS) else "can't be dimmed"
     if domain == "light":
         own = set(plain(" ".join([entity.name, *entity.aliases])).split())
         words = set(re.findall(r"[a-z]+", WHITE_TONE.sub(" ", said))) - own
@@ -70,6 +78,21 @@ def _lacks(call: Call, said: str, catalog: Catalog, carried: set[str]) -> str | 
         return "has no speed setting"
     if domain == "switch" and DEGREES_SAID.search(said) and "temperature" not in carried:
         return "can't be set to a temperature"
+    return None
+
+
+def _beyond(call: Call, said: str, catalog: Catalog) -> str | None:
+    """ "goes up to 85 degrees" where the words set a temperature outside the device's range: the grammar keeps the
+    model inside it, so it had written a value nobody said."""
+    target = temperature_setpoint(said)
+    fn = next((f for f in catalog.for_entity(call.entity_id or "") if f.tool == call.name), None)
+    arg = fn.arg(TEMPERATURE_ARG) if fn is not None else None
+    if target is None or arg is None or call.arguments.get(TEMPERATURE_ARG) == target:
+        return None
+    if arg.maximum is not None and target > arg.maximum:
+        return f"goes up to {arg.maximum:g} degrees"
+    if arg.minimum is not None and target < arg.minimum:
+        return f"goes down to {arg.minimum:g} degrees"
     return None
 
 

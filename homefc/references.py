@@ -162,10 +162,24 @@ def _owners(catalog: Catalog) -> frozenset[str]:
     return frozenset(m.group(1).lower() for n in names for m in OWNER.finditer(n))
 
 
+def _name_words(catalog: Catalog) -> frozenset[str]:
+    home = catalog.home
+    names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
+    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
+    return frozenset(w for n in names for w in plain(n).split())
+
+
 def owner_pronouns(text: str, catalog: Catalog) -> str:
     """The text with "his", "her" or "their" after the one owner the home names things by replaced by that owner:
-    "turn off Kai's ceiling light and his LED strip" → "… and Kai's LED strip", so Kai's strip is found."""
+    "turn off Kai's ceiling light and his LED strip" → "… and Kai's LED strip", so Kai's strip is found. An owner
+    said without the apostrophe (a transcript's "jennas lamp", "abuelas lamp") gets it back first."""
     known = catalog.memo("owners", _owners)
+    words = catalog.memo("name_words", _name_words)
+    text = re.sub(
+        r"\b([A-Za-z]+)s\b",
+        lambda m: f"{m.group(1)}'s" if m.group(1).lower() in known and m.group(0).lower() not in words else m.group(0),
+        text,
+    )
     # "nan wants custard creams, put them on her list": the owner said by name alone counts too.
     said = [m for m in re.finditer(r"\b([A-Za-z]+)(?:'s)?\b", text) if m.group(1).lower() in known]
     if not said or len({m.group(1).lower() for m in said}) > 1:

@@ -22,6 +22,7 @@ from homefc.asked import (
     unasked_reads,
     unasked_services,
     unasked_toggles,
+    unnamed_timers,
     unsaid_siblings,
 )
 from homefc.catalog import ENTITY_ARG, Catalog, Function
@@ -503,6 +504,7 @@ def narrow(
     picked = {e for e in said.names if e not in twins and any(_numbered(said.names[e], said.names[t]) for t in twins)}
     named = said.named - twins | (picked if twins & said.named else set())
     ruled_out = twins | unnamed_siblings(text, functions, catalog, said._replace(named=named))
+    ruled_out |= unnamed_timers(text, functions, catalog, said)
     kept = [c for c in candidates if c.function.entity_id not in ruled_out]
     if ruled_out:
         # The later rules read the words with only the kept entities' names blanked.

@@ -118,12 +118,13 @@ def split_clauses(text: str) -> list[str]:
 
 
 MODE_AND_SETPOINT = re.compile(
-    rf"^(?P<head>(?:(?:please|can you|could you)\s+)?{VERBS}\s+(?P<device>(?:the|my|our)\s+[\w' ]+?)\s+(?:on|to|in)\s+"
-    r"(?:cool|cooling|heat|heating|dry|auto|fan only)(?:\s+mode)?)\s+(?:at|to|and)\s+"
+    rf"^(?P<head>(?:(?:please|can you|could you)\s+)?(?:{VERBS}\s+)?(?P<device>(?:(?:the|my|our)\s+)?[\w' ]+?)\s+"
+    r"(?:on|to|in)\s+(?:cool|cooling|heat|heating|dry|auto|fan only)(?:\s+mode)?)\s+(?:(?:at|to|and)\s+)?"
     r"(?P<value>\d+(?:[.,]\d+)?)(?P<unit>\s*(?:degrees?|°c?))?(?P<tail>\s+please)?[.!]*$",
     re.I,
 )
-"""A thermostat's mode and setpoint in one breath: "put the cinema air con on cool at 20 degrees"."""
+"""A thermostat's mode and setpoint in one breath: "put the cinema air con on cool at 20 degrees", "barn air con on
+heat 22 degrees"."""
 
 
 def _mode_and_setpoint(text: str) -> list[str]:
@@ -167,6 +168,52 @@ BARE_VALUE = re.compile(r"(?<!\bto )(?<!\bat )(?<!\bby )\b\d{2,}(?:\s*(?:%|perce
 """ "kitchen underfloor 19" says its value without "to"."""
 
 
+VALUE_AFTER_NAME = re.compile(
+    r"\b(?P<before>[\w']+) (?P<value>(?:\d{2,}(?:[.,]\d+)?|\d+(?:[.,]\d+)?(?= ?(?:%|percent|per cent|degrees?|minutes?"
+    r"|hours?)))(?: ?(?:%|percent|per cent|degrees?|minutes?|hours?))?(?:,?\s+(?:please|thanks|now))*)$",
+    re.I,
+)
+NOT_A_NAME = frozenset(
+    [
+        "to",
+        "at",
+        "by",
+        "in",
+        "for",
+        "of",
+        "up",
+        "down",
+        "after",
+        "within",
+        "every",
+        "about",
+        "around",
+        "over",
+        "under",
+        "on",
+        "off",
+        "like",
+        "maybe",
+        "say",
+        "roughly",
+        "just",
+        "only",
+        "least",
+        "most",
+        "than",
+    ]
+)
+
+
+def _value_after_name(part: str) -> str:
+    """ "hot water 60", "lamp 2 50 percent", "dryer timer 60 minutes" → "… to 60 …": a value said straight after
+    a device's name, with no "to" (not "lamp 2", not "in 20 minutes")."""
+    found = VALUE_AFTER_NAME.search(part)
+    if found is None or found.group("before").lower() in NOT_A_NAME or "," in part[: found.start("value")]:
+        return part  # "low, like 20%": a level said again, not a device's
+    return f"{part[: found.start('value')]}to {found.group('value')}"
+
+
 def _split_clauses(text: str) -> list[str]:
     parts: list[str] = []
     breaks: list[str] = []
@@ -178,6 +225,9 @@ def _split_clauses(text: str) -> list[str]:
         start = found.end() if found else start
     breaks = [b for i, b in enumerate(breaks) if parts[i + 1] and any(parts[: i + 1])]
     parts = [p for p in parts if p]
+    if len(parts) > 1:
+        # "sofa lamp 1 on and sofa lamp 2 50 percent", "heating 21 and hot water 60": a device and its bare value.
+        parts = [_value_after_name(p) for p in parts]
     while len(parts) > 1 and (not _says_what(parts[0]) or (STATEMENT.match(parts[0]) and not has_action(parts[0]))):
         # A reason or a setting before the first request ("I'm off to read in the library, could you …") stays
         # with it.

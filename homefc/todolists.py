@@ -44,15 +44,19 @@ BARE_ADD = re.compile(
 )
 
 
-def carried_list(clauses: Sequence[str]) -> list[str]:
+def carried_list(clauses: Sequence[str], catalog: Catalog | None = None) -> list[str]:
     """Clauses where an "add …" that names no list takes the list the clause before named ("take radio times off
-    nan's list and add a birthday card" → "add a birthday card to nan's list"), and an owner said alone takes the
-    device the clause before named ("Olu's lamp on and Tamsin's off")."""
+    nan's list and add a birthday card" → "add a birthday card to nan's list", also by the list's own name: "tick
+    order feed off the farm jobs and add fence posts"), and an owner said alone takes the device the clause before
+    named ("Olu's lamp on and Tamsin's off")."""
     out = list(clauses)
+    lists = sorted(_todo_lists(catalog), key=len, reverse=True) if catalog is not None else []
     for i in range(1, len(out)):
         found = LIST_SAID.search(out[i - 1])
-        if found is not None and BARE_ADD.match(out[i]) and not LIST_SAID.search(out[i]):
-            out[i] = f"{out[i].rstrip(' .!')} to {found.group(0)}"
+        named = found.group(0) if found is not None else next((n for n in lists if _says(out[i - 1], n)), None)
+        unnamed = not LIST_SAID.search(out[i]) and not any(_says(out[i], n) for n in lists)
+        if named is not None and BARE_ADD.match(out[i]) and unnamed:
+            out[i] = f"{out[i].rstrip(' .!')} to {named if found is not None else f'the {named}'}"
         owner = OWNER_ALONE.fullmatch(out[i].strip())
         noun = OWNER_NOUN.search(out[i - 1])
         if owner is not None and noun is not None:
@@ -67,13 +71,15 @@ OWNER_NOUN = re.compile(r"\b\w+'s\s+(?P<noun>\w+(?:\s+\w+)?)\s+(?:on|off)\b", re
 
 RUN_OUT_ADD = re.compile(
     r"^(?:.*?\b)?(?:out of|low on|short of|needs?(?: some)?(?: more)?|(?:have|got) no(?: more)?)\s+(?:the\s+|some\s+)?"
-    r"(?P<items>[\w'][\w' ,-]*?)(?:\s*[,;]\s*|\s+(?=so\b|and\b))(?:(?:so|and)\s+)?"
+    r"(?P<items>[\w'][\w' ,-]*?)(?:\s*[,;]\s*|\s+(?=so\b|and\b)|\s+(?=(?:add|put|stick|pop|chuck|jot|write)\s"
+    r"+(?:them|it|those|these)\b))(?:(?:so|and)\s+)?"
     r"(?:(?:can|could|would) you\s+|please\s+)?"
     r"(?:add|put|stick|pop|chuck|jot|write)\s+(?:them|it|those|these)\s+(?:down\s+)?"
     r"(?P<post>(?:on|to|onto)\s+(?:the|my|our)\s+(?P<list>[\w' -]+?))(?:,?\s+please)?[.!?]*$",
     re.I,
 )
-"""What "them" is in "we need matches, tealights and bin bags, stick them on the shopping list"."""
+"""What "them" is in "we need matches, tealights and bin bags, stick them on the shopping list" (a transcript's
+"we're out of milk and avocados put them on the list" has no comma)."""
 
 
 def restated_add(text: str, catalog: Catalog) -> str:
@@ -98,6 +104,10 @@ def _a_todo_list(said: str, catalog: Catalog) -> bool:
     words = set(said.split()) - {"list"}
     todos = [e for e in catalog.home.entities if e.domain == "todo"] if catalog.home else []
     return bool(words) and sum(any(words <= set(plain(n).split()) for n in [e.name, *e.aliases]) for e in todos) == 1
+
+
+def _says(text: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", plain(text)) is not None
 
 
 def _todo_lists(catalog: Catalog) -> set[str]:

@@ -8,9 +8,12 @@ from homefc.asked import (
     unasked_reads,
     unasked_services,
     unasked_toggles,
+    unnamed_timers,
     unsaid_siblings,
 )
-from homefc.catalog import Catalog
+from homefc.catalog import Catalog, build_catalog
+from homefc.domains import DomainSpec
+from homefc.home import home_from_data
 from homefc.onedevice import named_acted, named_pinned, single_device
 from homefc.retrieval import Candidate
 from homefc.rules import narrow
@@ -25,7 +28,6 @@ def test_words_that_switch_on_or_fix_a_value_rule_out_switching_off(flat_catalog
     off = {"switch.turn_off:switch.coffee_machine"}
     assert switching_direction("the coffee machine needs to go back on", fns, flat_catalog, {}) == off
     assert switching_direction("switch on the coffee machine ta", fns, flat_catalog, {}) == off
-    assert switching_direction("turn off the coffee machine", fns, flat_catalog, {}) == set()
     assert switching_direction("turn the coffee machine on and off", fns, flat_catalog, {}) == set()
     # "on" as a place says nothing; a value said does.
     assert switching_direction("the coffee machine on the counter, nobody needs it", fns, flat_catalog, {}) == set()
@@ -41,7 +43,21 @@ def test_words_that_ask_for_light_rule_out_switching_off(flat_catalog: Catalog) 
     for said in ("it's pitch black in here I can't see a thing", "I can't see a thing in the loo", "so dark in here"):
         assert switching_direction(said, fns, flat_catalog, {}) == off
     assert switching_direction("I can't see why the loo light is on, turn it off", fns, flat_catalog, {}) == set()
-    assert switching_direction("it's dark out, the loo light can go off", fns, flat_catalog, {}) == set()
+    assert switching_direction("it's dark out, the loo light can go off", fns, flat_catalog, {}) == {
+        "light.turn_on:light.guest_wc"
+    }
+
+
+def test_words_that_only_switch_off_rule_out_switching_on(flat_catalog: Catalog) -> None:
+    """ "Turn off Mateo's LED strip and his gaming PC" once switched the PC on."""
+    fns = _functions(flat_catalog, "switch.turn_on:switch.coffee_machine", "switch.turn_off:switch.coffee_machine")
+    on = {"switch.turn_on:switch.coffee_machine"}
+    for said in ("turn off the coffee machine", "switch the kettle and the coffee machine off", "coffee machine off"):
+        assert switching_direction(said, fns, flat_catalog, {}) == on
+    # A state is no request, and another verb may switch something on.
+    assert switching_direction("the coffee machine's off, sort it", fns, flat_catalog, {}) == set()
+    assert switching_direction("lights off and start the coffee machine", fns, flat_catalog, {}) == set()
+    assert switching_direction("kick off the coffee machine", fns, flat_catalog, {}) == set()
 
 
 def test_a_light_switched_on_with_no_level_said_gets_none(flat_catalog: Catalog) -> None:
@@ -174,3 +190,18 @@ def test_a_volume_level_needs_a_number_or_a_word_for_one(flat_catalog: Catalog) 
     assert unasked_services("bit louder on the office speaker", fns, flat_catalog) == {fns[0].key}
     assert fns[0].key not in unasked_services("office speaker volume to half", fns, flat_catalog)
     assert fns[0].key not in unasked_services("office speaker volume to 30 percent", fns, flat_catalog)
+
+
+def test_a_timer_of_its_own_is_not_a_machines_timer(domains: dict[str, DomainSpec]) -> None:
+    """ "Set a timer for twenty minutes for the cookies" had set the dryer's timer."""
+    entities = [
+        {"id": "number.dryer_timer", "name": "Dryer timer", "area": "utility"},
+        {"id": "number.kitchen_timer", "name": "Kitchen timer", "area": "kitchen"},
+    ]
+    areas = [{"id": "utility", "name": "Utility"}, {"id": "kitchen", "name": "Kitchen"}]
+    home = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    fns = [f for f in home.functions if f.tool == "number.set_value"]
+    assert unnamed_timers("set a timer for 20 minutes for the cookies", fns, home) == {"number.dryer_timer"}
+    assert unnamed_timers("timer for 20 minutes please", fns, home) == {"number.dryer_timer"}
+    assert unnamed_timers("set the dryer timer to 60 minutes", fns, home) == set()
+    assert unnamed_timers("put a dryer timer on for an hour", fns, home) == set()

@@ -39,7 +39,8 @@ def test_ask_json_prints_calls_candidates_and_timings(cache_dir: Path) -> None:
     assert bool(out["calls"]) != (out["answer"] is not None)
     assert "light.kitchen_ceiling" in {c["entity_id"] for c in out["candidates"]}
     assert set(out["timings"]) == {"retrieve_ms", "grammar_ms", "prefill_ms", "decode_ms", "total_ms"}
-    assert out["stats"]["forward_passes"] >= 1
+    # Only turn_off is left for "turn off", so the grammar may force the whole call without a forward pass.
+    assert out["stats"]["forward_passes"] >= 0 and out["stats"]["output_tokens"] >= 1
 
 
 def test_grammar_only_keeps_the_candidates_out_of_the_prompt(cache_dir: Path) -> None:

@@ -48,6 +48,9 @@ def test_a_value_the_device_has_no_argument_for_is_no_call(studio: Catalog) -> N
     )
     assert lacking("dim the hall light", [_on("light.hallway")], studio)[1] == "The Hallway light can't be dimmed."
     assert lacking("hallway light to 40 percent", [_on("light.hallway")], studio)[0] == []
+    off = Call(name="light.turn_off", arguments={"entity_id": "light.hallway"})
+    assert lacking("hall light down to 50 percent", [off], studio)[1] == "The Hallway light can't be dimmed."
+    assert lacking("hall light off", [off], studio) == ([off], None)
     assert lacking("extractor to 50 percent", [_on("fan.studio_extractor")], studio)[1] == (
         "The Studio extractor has no speed setting."
     )
@@ -68,6 +71,23 @@ def test_a_value_the_device_has_no_argument_for_is_no_call(studio: Catalog) -> N
     assert lacking("studio heater to 10 degrees and kiln on", both, studio) == (both, None)
     lights = [_on("light.hallway"), _on("light.studio", color_name="blue")]
     assert lacking("hall and studio lights blue", lights, studio) == (lights, None)
+
+
+def test_a_setpoint_outside_the_range_is_no_call(domains: dict[str, DomainSpec]) -> None:
+    """The grammar keeps the model inside a thermostat's range, so "95 degrees" on one that goes up to 85 had come
+    out as 75: a value nobody said."""
+    entities = [{"id": "climate.main", "name": "Main thermostat", "attributes": {"min_temp": 50, "max_temp": 85}}]
+    home = build_catalog(home_from_data({"entities": entities}), domains)
+
+    def setpoint(value: int) -> Call:
+        return Call(name="climate.set_temperature", arguments={"entity_id": "climate.main", "temperature": value})
+
+    assert lacking("set the main thermostat to 95 degrees", [setpoint(75)], home) == (
+        [],
+        "The Main thermostat goes up to 85 degrees.",
+    )
+    assert lacking("main thermostat to 40", [setpoint(50)], home)[1] == "The Main thermostat goes down to 50 degrees."
+    assert lacking("main thermostat to 72", [setpoint(72)], home) == ([setpoint(72)], None)
 
 
 TOOLS = [

@@ -86,6 +86,9 @@ def test_his_or_her_after_an_owner_the_home_names_things_by_is_that_owner(flat_c
         "turn on Mia's light, Anna's lamp and her heating",  # two owners: whose?
     ):
         assert owner_pronouns(whole, flat_catalog) == whole
+    # A transcript drops the apostrophe: the home's owner gets it back, other words ending in s keep theirs.
+    assert owner_pronouns("mias night light on", flat_catalog) == "mia's night light on"
+    assert owner_pronouns("turn the lights on", flat_catalog) == "turn the lights on"
 
 
 def test_a_correction_at_the_end_replaces_the_number_or_room(flat_catalog: Catalog) -> None:

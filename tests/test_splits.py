@@ -234,6 +234,11 @@ def test_bare_states_and_values_in_a_row_are_one_request_each() -> None:
         "kitchen heating to 21 degrees",
         "the lounge heating to 20",
     ]
+    # A value straight after the name, with no "to", is that device's (the second twin had taken both values).
+    assert split_clauses("sofa lamp 1 on and sofa lamp 2 50 percent") == ["sofa lamp 1 on", "sofa lamp 2 to 50 percent"]
+    assert split_clauses("heating 21 and hot water 60") == ["heating to 21", "hot water to 60"]
+    for whole in ("lamp 1 on and lamp 2 please", "oven off in 20 minutes and the hall light on"):
+        assert split_clauses(whole) == [whole]
 
 
 def test_a_clause_naming_no_room_is_about_the_room_named_before(flat_catalog: Catalog) -> None:
@@ -446,6 +451,10 @@ def test_things_run_out_of_are_added_as_said(flat_catalog: Catalog) -> None:
     assert split_items(restated_add(said, flat_catalog), flat_catalog)[2] == "add bin bags to the shopping list"
     for whole in ("I need a break, put it on the calendar", "add milk to the shopping list"):
         assert restated_add(whole, flat_catalog) == whole
+    # A transcript has no comma before "put them on …".
+    assert restated_add("we're out of milk and avocados put them on the shopping list", flat_catalog) == (
+        "add milk and avocados to the shopping list"
+    )
 
 
 def test_items_with_values_of_their_own_keep_them(domains: dict[str, DomainSpec]) -> None:
@@ -546,6 +555,9 @@ def test_ticking_off_several_items_and_a_list_carried_to_the_next_add(flat_catal
     assert carried_list(["take radio times off nan's list", "add milk to the shopping list"])[1] == (
         "add milk to the shopping list"
     )
+    # A list named by its own name, without "list": "the chores".
+    assert carried_list(["tick hoovering off the chores", "add bleach"], flat_catalog)[1] == "add bleach to the chores"
+    assert carried_list(["turn the hall light off", "add bleach"], flat_catalog)[1] == "add bleach"
 
 
 def test_a_pronoun_after_a_second_verb_is_the_device_the_first_clause_names(flat_catalog: Catalog) -> None:

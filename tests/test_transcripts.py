@@ -88,6 +88,10 @@ def test_a_mode_and_a_setpoint_in_one_breath_are_two_requests() -> None:
         "put the cinema air con on cool",
         "set the cinema air con to 20 degrees",
     ]
+    assert split_clauses("barn air con on heat 22 degrees") == [
+        "barn air con on heat",
+        "set barn air con to 22 degrees",
+    ]
     assert split_clauses("put the air con on cool") == ["put the air con on cool"]
 
 
