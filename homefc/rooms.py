@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
+from homefc.numbers import SMALL
 from homefc.onedevice import DEVICE_NOUNS
 from homefc.references import KIND_DOMAINS, area_names, find_area, in_area, plain
 from homefc.rules import is_kind
@@ -62,11 +63,18 @@ def _home_text(catalog: Catalog) -> str:
 
 def missing_room(text: str, catalog: Catalog) -> str | None:
     """The room word the request says whose kind no area or device name of the home has (with the device noun after
-    it: "garage light"), else None."""
+    it: "garage light"), or a numbered room the home does not number ("room 7" of Room 1 … Room 5), else None."""
     if catalog.home is None:
         return None
     said = plain(text)
     home = catalog.memo("home_text", _home_text)
+    numbered = {m.group(1) for a in catalog.home.areas if (m := re.fullmatch(r"([a-z]+) \d+", plain(a.name)))}
+    for found in re.finditer(rf"\b([a-z]+) (\d+|{'|'.join(SMALL[1:13])})\b", said):
+        # "the radiator in room seven" where the home's rooms run from Room 1 to Room 5.
+        n = found.group(2)
+        room = f"{found.group(1)} {n if n.isdigit() else SMALL.index(n)}"
+        if found.group(1) in numbered and not re.search(rf"\b(?:{room}|{found.group(0)})\b", home):
+            return room
     for pattern in _PATTERNS:
         found = pattern.search(said)
         if found is not None and pattern.search(home) is None:

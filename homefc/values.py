@@ -56,6 +56,12 @@ def temperature_step(text: str) -> float | None:
     found = UP_A_BIT.search(said)
     if found is not None and HEATING_SAID.search(said):
         return 1.0 if found.group("dir") == "up" else -1.0
+    for turned in TURNED_UP.finditer(said) if not re.search(r"\d", said) else ():
+        # The heating named between the verb and "up" ("turn the radiator up"), or just after ("turn up the heating").
+        after = " ".join(re.split(r"[,.;!?]|\band\b", said[turned.end() :])[0].split()[:4])
+        named = turned.group("words") if turned.group("words") else after
+        if WARMTH_SAID.search(named):
+            return 1.0 if turned.group("dir") == "up" else -1.0
     return None
 
 
@@ -64,6 +70,13 @@ UP_A_BIT = re.compile(
 )
 HEATING_SAID = re.compile(r"\b(?:heating|heater|radiators?|rads?|thermostat|temperature|hot water|boiler|aircon|ac)\b")
 """'the heating up a touch': a step of one degree, as "a bit warmer" (docs/conventions.md)."""
+TURNED_UP = re.compile(
+    r"\b(?:turn|put|bump|crank|knock|notch|nudge|push)(?:s|ed|ing)?\s+(?P<words>(?:[\w']+\s+){0,4}?)(?P<dir>up|down)\b"
+    r"(?!\s+(?:to|by|at)\b)"
+)
+WARMTH_SAID = re.compile(r"\b(?:heating|heater|radiators?|rads?|thermostat|boiler|underfloor)\b")
+"""'turn the radiator up' with no amount: a step of one degree, as "warmer"; not an aircon, where "up" may mean
+more cooling."""
 
 
 SETPOINT = re.compile(

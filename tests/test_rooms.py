@@ -31,6 +31,18 @@ def test_a_room_the_home_does_not_have(flat_catalog: Catalog, text: str, room: s
     assert missing_room(text, flat_catalog) == room
 
 
+def test_a_numbered_room_the_home_does_not_number(domains: dict[str, DomainSpec]) -> None:
+    """ "turn the radiator up in room seven" of a guest house with Room 1 … Room 3."""
+    areas = [{"id": f"room_{n}", "name": f"Room {n}"} for n in (1, 2, 3)]
+    entities = [{"id": f"climate.room_{n}", "name": f"Room {n} radiator", "area": f"room_{n}"} for n in (1, 2, 3)]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    assert missing_room("turn the radiator up in room 7", catalog) == "room 7"
+    assert missing_room("turn the radiator up in room seven", catalog) == "room 7"
+    assert missing_room("room two radiator up", catalog) is None
+    assert missing_room("room 2 radiator up", catalog) is None
+    assert missing_room("set the radiator to 21 in room 3", catalog) is None
+
+
 def test_a_tool_list_has_no_rooms() -> None:
     tool = {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
     catalog = catalog_from_openai_tools([{"type": "function", "function": tool}])

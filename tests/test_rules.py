@@ -131,6 +131,12 @@ def test_all_overrides_a_light_named_like_the_area(flat_catalog: Catalog) -> Non
         ("set the heating to 21 degrees", None),
         ("turn the heating up to 23", None),
         ("turn on the heating", None),
+        # No amount: a degree, as "warmer"; not an aircon's "up", nor another device's.
+        ("it's chilly in here can you turn the radiator up", 1),
+        ("turn down the bedroom heating please", -1),
+        ("turn the aircon up", None),
+        ("turn the lights down and the heating up", None),
+        ("turn down the radio, the heating is fine", None),
     ],
 )
 def test_temperature_steps(text: str, step: float | None) -> None:
