@@ -154,19 +154,20 @@ OWNER = re.compile(r"\b([A-Za-z]+)'s\b")
 OWNER_PRONOUN = re.compile(r"\b(?:his|her|their)\b(?=\s+[A-Za-z])", re.I)
 
 
-def _owners(catalog: Catalog) -> frozenset[str]:
-    """Lower-case possessors in the home's names and aliases ("kai" of "Kai's room")."""
+def _names(catalog: Catalog) -> list[str]:
+    """Every area and entity name and alias of the home."""
     home = catalog.home
     names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
-    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
-    return frozenset(m.group(1).lower() for n in names for m in OWNER.finditer(n))
+    return names + [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
+
+
+def _owners(catalog: Catalog) -> frozenset[str]:
+    """Lower-case possessors in the home's names and aliases ("kai" of "Kai's room")."""
+    return frozenset(m.group(1).lower() for n in _names(catalog) for m in OWNER.finditer(n))
 
 
 def _name_words(catalog: Catalog) -> frozenset[str]:
-    home = catalog.home
-    names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
-    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
-    return frozenset(w for n in names for w in plain(n).split())
+    return frozenset(w for n in _names(catalog) for w in plain(n).split())
 
 
 def owner_pronouns(text: str, catalog: Catalog) -> str:
