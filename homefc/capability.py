@@ -50,7 +50,7 @@ def _lacks(call: Call, said: str, catalog: Catalog, carried: set[str]) -> str | 
     call carries an argument of that kind (`carried`)."""
     entity_id = call.entity_id
     domain, _, service = call.name.partition(".")
-    if entity_id is not None and TEMPERATURE_ARG in call.arguments and "temperature" not in carried:
+    if entity_id is not None and TEMPERATURE_ARG in call.arguments and TEMPERATURE_ARG not in carried:
         return _beyond(call, said, catalog)
     dims = domain == "light" and service == "turn_off" and DIM_SAID.search(said) is not None
     if entity_id is None or (service not in SWITCHING and not dims) or catalog.home is None:
@@ -76,7 +76,7 @@ def _lacks(call: Call, said: str, catalog: Catalog, carried: set[str]) -> str | 
         and not args.intersection(SPEED_ARGS) | carried.intersection(SPEED_ARGS)
     ):
         return "has no speed setting"
-    if domain == "switch" and DEGREES_SAID.search(said) and "temperature" not in carried:
+    if domain == "switch" and DEGREES_SAID.search(said) and TEMPERATURE_ARG not in carried:
         return "can't be set to a temperature"
     return None
 

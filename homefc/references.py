@@ -154,7 +154,7 @@ OWNER = re.compile(r"\b([A-Za-z]+)'s\b")
 OWNER_PRONOUN = re.compile(r"\b(?:his|her|their)\b(?=\s+[A-Za-z])", re.I)
 
 
-def _names(catalog: Catalog) -> list[str]:
+def home_names(catalog: Catalog) -> list[str]:
     """Every area and entity name and alias of the home."""
     home = catalog.home
     names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
@@ -163,11 +163,11 @@ def _names(catalog: Catalog) -> list[str]:
 
 def _owners(catalog: Catalog) -> frozenset[str]:
     """Lower-case possessors in the home's names and aliases ("kai" of "Kai's room")."""
-    return frozenset(m.group(1).lower() for n in _names(catalog) for m in OWNER.finditer(n))
+    return frozenset(m.group(1).lower() for n in home_names(catalog) for m in OWNER.finditer(n))
 
 
 def _name_words(catalog: Catalog) -> frozenset[str]:
-    return frozenset(w for n in _names(catalog) for w in plain(n).split())
+    return frozenset(w for n in home_names(catalog) for w in plain(n).split())
 
 
 def owner_pronouns(text: str, catalog: Catalog) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from homefc.catalog import Catalog
 from homefc.numbers import SMALL
 from homefc.onedevice import DEVICE_NOUNS
-from homefc.references import KIND_DOMAINS, area_names, find_area, in_area, plain
+from homefc.references import KIND_DOMAINS, area_names, find_area, home_names, in_area, plain
 from homefc.rules import is_kind
 from homefc.splits import entity_names, names_a_device
 
@@ -55,10 +55,13 @@ _PATTERNS = [re.compile(r"\b(?:" + "|".join(re.escape(w) for w in kind) + r")\b"
 
 def _home_text(catalog: Catalog) -> str:
     """Every area and entity name and alias of the home, plain, one per line."""
-    home = catalog.home
-    names = [n for a in (home.areas if home else []) for n in [a.name, *a.aliases]]
-    names += [n for e in (home.entities if home else []) for n in [e.name, *e.aliases]]
-    return "\n".join(plain(n) for n in names)
+    return "\n".join(plain(n) for n in home_names(catalog))
+
+
+def _numbered_rooms(catalog: Catalog) -> frozenset[str]:
+    """Words the home numbers its areas by ("room" of Room 1 … Room 5)."""
+    areas = catalog.home.areas if catalog.home else []
+    return frozenset(m.group(1) for a in areas if (m := re.fullmatch(r"([a-z]+) \d+", plain(a.name))))
 
 
 def missing_room(text: str, catalog: Catalog) -> str | None:
@@ -68,7 +71,7 @@ def missing_room(text: str, catalog: Catalog) -> str | None:
         return None
     said = plain(text)
     home = catalog.memo("home_text", _home_text)
-    numbered = {m.group(1) for a in catalog.home.areas if (m := re.fullmatch(r"([a-z]+) \d+", plain(a.name)))}
+    numbered = catalog.memo("numbered_area_words", _numbered_rooms)
     for found in re.finditer(rf"\b([a-z]+) (\d+|{'|'.join(SMALL[1:13])})\b", said):
         # "the radiator in room seven" where the home's rooms run from Room 1 to Room 5.
         n = found.group(2)

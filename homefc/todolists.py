@@ -53,8 +53,9 @@ def carried_list(clauses: Sequence[str], catalog: Catalog | None = None) -> list
     lists = sorted(_todo_lists(catalog), key=len, reverse=True) if catalog is not None else []
     for i in range(1, len(out)):
         found = LIST_SAID.search(out[i - 1])
-        named = found.group(0) if found is not None else next((n for n in lists if _says(out[i - 1], n)), None)
-        unnamed = not LIST_SAID.search(out[i]) and not any(_says(out[i], n) for n in lists)
+        before, this = plain(out[i - 1]), plain(out[i])
+        named = found.group(0) if found is not None else next((n for n in lists if _says(before, n)), None)
+        unnamed = not LIST_SAID.search(out[i]) and not any(_says(this, n) for n in lists)
         if named is not None and BARE_ADD.match(out[i]) and unnamed:
             out[i] = f"{out[i].rstrip(' .!')} to {named if found is not None else f'the {named}'}"
         owner = OWNER_ALONE.fullmatch(out[i].strip())
@@ -106,8 +107,9 @@ def _a_todo_list(said: str, catalog: Catalog) -> bool:
     return bool(words) and sum(any(words <= set(plain(n).split()) for n in [e.name, *e.aliases]) for e in todos) == 1
 
 
-def _says(text: str, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", plain(text)) is not None
+def _says(said: str, name: str) -> bool:
+    """Whether plain words say a list's plain name whole."""
+    return re.search(rf"\b{re.escape(name)}\b", said) is not None
 
 
 def _todo_lists(catalog: Catalog) -> set[str]:
