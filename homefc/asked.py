@@ -62,6 +62,11 @@ COVER_AGAINST = {
 }
 
 
+ON_SAID = re.compile(
+    r"\b(?:turn|switch|flick|put|pop|power|stick|go|come|back)(?:s|ed|ing)?\s+(?:it\s+|them\s+)?on\b"
+    r"|\bon\b(?!\s+(?:the|a|an|my|our|your|his|her|their|this|that|these|those|it|top|to|at)\b)"
+)
+"""Words that switch on: "turn on", "back on", "the fan on", not "on the landing"."""
 ARM_WORDS = re.compile(r"\b(?:arm|armed|arming|away|night|vacation|holiday|home|leaving|secure)\b")
 NEEDS_WORDS = {
     **{f"alarm_control_panel.arm_{mode}": ARM_WORDS for mode in ("home", "away", "night", "vacation")},
@@ -69,7 +74,7 @@ NEEDS_WORDS = {
     "alarm_control_panel.trigger": re.compile(r"\b(?:trigger|sound|panic|set off|go off)\b"),
     "lock.open": re.compile(r"\b(?:open|unlatch)\b"),
     "lock.unlock": re.compile(r"\b(?:unlock|unlocked|unlatch|open|let \w+ in)\b"),
-    "media_player.turn_on": re.compile(r"\b(?:on|start|play|wake|power)\b"),
+    "media_player.turn_on": re.compile(rf"{ON_SAID.pattern}|\bon (?:at|to)\b|\b(?:start|play|wake|power)\b"),
     "media_player.turn_off": re.compile(r"\b(?:off|stop|kill|shut|standby|power|sleep|bed)\b"),
     "media_player.media_play": re.compile(r"\b(?:play|playing|resume|continue|unpause|start|back on)\b"),
     "media_player.media_next_track": re.compile(r"\b(?:next|skip|forward)\b"),
@@ -188,11 +193,6 @@ def unasked_toggles(text: str, candidates: Sequence[Candidate], catalog: Catalog
     return out
 
 
-ON_SAID = re.compile(
-    r"\b(?:turn|switch|flick|put|pop|power|stick|go|come|back)(?:s|ed|ing)?\s+(?:it\s+|them\s+)?on\b"
-    r"|\bon\b(?!\s+(?:the|a|an|my|our|your|his|her|their|this|that|these|those|it|top|to|at)\b)"
-)
-"""Words that switch on: "turn on", "back on", "the fan on", not "on the landing"."""
 OFF_SAID = re.compile(r"\b(?:off|out|kill|stop|shut|disable|deactivate|cut|unplug|power down)\b")
 DARK_SAID = re.compile(
     r"\b(?:(?:too|so|very|really|bit|quite|getting|rather) dark|pitch (?:black|dark)|dark as|(?:can't|cannot|can not"

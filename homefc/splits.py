@@ -15,7 +15,9 @@ from homefc.references import KIND_DOMAINS, area_list, find_area, has_action, pl
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
-    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press|roll|draw|extend|retract)"
+    r"|raise|lower|make|put|add|run|activate|mute|unmute|skip|dock|send|pull|tilt|press|roll|draw|extend|retract"
+    r"|flip|toggle|kill|locate|find|trigger|sound|mark|delete|push|change|remember|fire up|power (?:on|off|up|down)"
+    r"|speed up|slow down)"
 )
 CLAUSE_BREAK = re.compile(
     r"\s*(?:;|,\s*(?:and\s+)?(?:then|also|after that)\b|\s+and\s+(?:then|also)\b|\s+then\b|,?\s+and\s+(?="
@@ -70,6 +72,8 @@ NOT_BEFORE_REQUEST = frozenset(
     )
 )
 """Words after which a verb continues the same request ("can you please turn", "remember to lock")."""
+JOINING = frozenset({"and", "also", "then", "so"})
+"""Words that join a request to the one before."""
 CONDITION = re.compile(r"^(?:if|when|whenever|unless|once|as soon as|before|after|until|while)\b", re.I)
 
 
@@ -81,8 +85,9 @@ def run_on_cuts(text: str) -> list[int]:
     cuts = []
     for found in RUN_ON.finditer(text):
         before = text[: found.start()].split()[-1].lower()
-        if before in NOT_BEFORE_REQUEST:
-            continue
+        clause = [w for w in re.split(r"[,;:]", text[: found.start()])[-1].split() if w.lower() not in JOINING]
+        if before in NOT_BEFORE_REQUEST or len(clause) == 1:
+            continue  # "can you close …"; "buzz open the door" (one word is no request of its own)
         # "the plug switch on the landing" is a noun; "lights off switch on the fan" is a request.
         if text[found.end() :].lower().startswith("switch") and not re.fullmatch(r"on|off|up|down|\d+%?", before):
             continue
@@ -97,7 +102,7 @@ def with_commas(text: str) -> str:
     return text
 
 
-BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one)\b", re.I)
+BACK_REFERENCE = re.compile(r"\b(it|them|those|these|they|that one|the same)\b", re.I)
 DUMMY_IT = re.compile(
     r"\bhow\s+\w+\s+(?:it\s+is|is\s+it)\b|\bwhat\s+it(?:'s|\s+is)\s+like\b"
     r"|\bis\s+it\s+(?:going\s+to\s+)?(?:rain\w*|snow\w*|sunny|windy|cold|hot|warm|humid|freezing)\b",
@@ -266,7 +271,8 @@ def _shared_particle(parts: Sequence[str], breaks: Sequence[str]) -> bool:
         own_value = VALUE_END.search(POLITE_END.sub("", plain(part))) and (
             VALUE_END.search(POLITE_END.sub("", plain(before))) or "," in sep
         )
-        if has_action(part) or SEQUENCE.search(sep) or PARTICLE.search(plain(before)) or own_value:
+        verb = has_action(part) or REQUEST_START.search(plain(part))
+        if verb or SEQUENCE.search(sep) or PARTICLE.search(plain(before)) or own_value:
             continue
         return True
     return False
@@ -373,6 +379,22 @@ STATE_FIRST = re.compile(r"^(?:the |all the )?(?:[\w']+ ){0,3}?(?:on|off) (?:in|
 POLITE_END = re.compile(r"(?:,?\s+(?:please|pls|thanks|thank you|cheers|now|mate|love|dear))+$")
 """Words after the request that say nothing of it ("… off please")."""
 QUESTION_WORDS = frozenset({"what", "whats", "is", "are", "how", "which"})
+REQUEST_START = re.compile(
+    rf"^(?:(?:please|can you|could you|would you)\s+)?(?:{VERBS}|hold(?! on\b)|go back|next|previous"
+    r"|where(?:'s|\s+is|\s+are)|read me)\b"
+)
+"""An imperative or question that starts a part ("flip the tree", "go back a song on …", "where's the hoover")."""
+STEP_WORD_END = re.compile(
+    r"\b(?:slower|faster|louder|quieter|brighter|darker|warmer|cooler)$"
+    r"|\bat \d+(?:[.,]\d+)? ?(?:(?:%|percent|per cent)(?: (?:volume|brightness|speed|humidity))?"
+    r"|(?:volume|brightness|speed|humidity))$"
+    r"|\b(?:volume|humidity|brightness|speed|temperature) (?:(?:to|at) )?\d+(?:[.,]\d+)?"
+    r" ?(?:%|percent|per cent|degrees?)?$"
+)
+"""A device and a step or level with no verb: "the robot vacuum slower", "the tv at 40% volume", "boiler
+temperature 53"."""
+BEING = re.compile(r"\b(?:is|are|was|were|be|been|being|getting|gets|got|seems?)\b(?! the\b)")
+"""Words of a statement ("the kids are quieter"), not of a question that asks after a device ("where is the …")."""
 
 
 def _says_what(part: str) -> bool:
@@ -388,6 +410,8 @@ def _says_what(part: str) -> bool:
     )
     if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said) or STATE_FIRST.search(said)):
         return True
+    if len(words) > 1 and (REQUEST_START.search(said) or STEP_WORD_END.search(said)):
+        return not STATEMENT.match(part) and not BEING.search(said)
     return has_action(part) and not statement
 
 

@@ -205,3 +205,14 @@ def test_a_timer_of_its_own_is_not_a_machines_timer(domains: dict[str, DomainSpe
     assert unnamed_timers("timer for 20 minutes please", fns, home) == {"number.dryer_timer"}
     assert unnamed_timers("set the dryer timer to 60 minutes", fns, home) == set()
     assert unnamed_timers("put a dryer timer on for an hour", fns, home) == set()
+
+
+def test_on_before_a_players_name_does_not_switch_it_on(flat_catalog: Catalog) -> None:
+    fns = _functions(
+        flat_catalog,
+        "media_player.turn_on:media_player.office_speaker",
+        "media_player.media_previous_track:media_player.office_speaker",
+    )
+    assert fns[0].key in unasked_services("go back a song on the office speaker", fns, flat_catalog)
+    for switching in ("turn on the office speaker", "office speaker on please", "put the office speaker on"):
+        assert fns[0].key not in unasked_services(switching, fns, flat_catalog), switching

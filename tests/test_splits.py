@@ -35,6 +35,41 @@ def test_a_device_added_with_as_well_takes_the_state_before_it() -> None:
     assert split_clauses("turn on the fan and the lamp as well") == ["turn on the fan and the lamp as well"]
 
 
+def test_requests_that_start_with_less_common_verbs_or_end_in_a_step_are_parts_of_their_own() -> None:
+    assert split_clauses("flip the christmas tree, then make the telly quieter") == [
+        "flip the christmas tree",
+        "make the telly quieter",
+    ]
+    assert split_clauses("stop the kitchen speaker, also find the robot vacuum") == [
+        "stop the kitchen speaker",
+        "find the robot vacuum",
+    ]
+    assert split_clauses("arm the alarm and also go back a song on the terrace speaker") == [
+        "arm the alarm",
+        "go back a song on the terrace speaker",
+    ]
+    assert split_clauses("set the hot water to 60 degrees; office fan slower") == [
+        "set the hot water to 60 degrees",
+        "office fan slower",
+    ]
+    assert split_clauses("lock the shed, then the tv at 40 percent volume") == [
+        "lock the shed",
+        "the tv at 40 percent volume",
+    ]
+    # One word is no request of its own: "buzz" goes with "open".
+    assert split_clauses("close the garage; buzz open the front door") == [
+        "close the garage",
+        "buzz open the front door",
+    ]
+    for whole in (
+        "buzz open the front door",
+        "message Tom saying dinner's at 7 and send Lucy the same",  # "the same" points back
+        "the kids are quieter now, then turn the radio up",  # a statement, not a step
+        "hold on robot vacuum, pause",
+    ):
+        assert split_clauses(whole) == [whole]
+
+
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
     assert split_clauses("close the blind, then play the radio") == ["close the blind", "play the radio"]
     assert split_clauses("lock the door; open the garage and also start the vacuum") == [
