@@ -66,7 +66,7 @@ class Timings:
     """Where the time of one request went, in milliseconds."""
 
     retrieve_ms: float = 0.0
-    """Embedding the request and ranking functions."""
+    """Embedding the request, ranking functions, the word rules' narrowing and the prompt's user turn."""
     grammar_ms: float = 0.0
     """Building the request's grammar."""
     prefill_ms: float = 0.0
@@ -127,6 +127,26 @@ class AskResult:
             "timings": {k: round(v, 2) for k, v in asdict(self.timings).items()},
             "stats": self.stats,
         }
+
+
+@dataclass
+class Pass:
+    """One model pass as the run time prepares it."""
+
+    text: str
+    """The part of the request the model is asked (a reason that says nothing of it left out)."""
+    context_area: str | None
+    """The area the part is read in."""
+    candidates: list[Candidate]
+    """The functions offered, after the word rules narrowed them."""
+    pins: dict[str, dict[str, Any]]
+    """Argument values the word rules fixed, per function key."""
+    content: str
+    """The user turn the model sees."""
+    retrieve_ms: float = 0.0
+    """Time spent retrieving and narrowing."""
+    settled: AskResult | None = None
+    """Where the rules settled the part without a model pass: their result (no candidates, no content)."""
 
 
 def clean_text(text: str | bytes, max_chars: int) -> tuple[str, bool]:
@@ -211,14 +231,7 @@ class Assistant:
         given the model's prose piece by piece as it is written (never the calls).
         """
         start = time.perf_counter()
-        clean, truncated = clean_text(text, self.max_input_chars)
-        said = clean
-        if self.rules:
-            clean = restated_add(
-                owner_pronouns(self_corrected(numbered_names(digits(clean), self.catalog), self.catalog), self.catalog),
-                self.catalog,
-            )
-            clean = named_back_reference(clean, self.catalog)
+        clean, said, truncated = self._rewritten(text)
         result = AskResult(text=clean, truncated=truncated, said=said)
         if not clean:
             result.answer = EMPTY_REPLY
@@ -231,6 +244,39 @@ class Assistant:
             return result
         options = {"context_area": context_area, "states": states, "use_cache": use_cache}
         options |= {"fast_forward": fast_forward, "backend": backend}
+        areas = self._parts(clean, context_area)
+        if len(areas) == 1:
+            self._ask_one(result, on_prose=on_prose, **options)
+        else:
+            # Each action (and each device of a long list) gets its own retrieval and model pass: one clause's
+            # candidates do not crowd out another's, and the small model writes one or two calls well where it
+            # drops the third.
+            spaced = SpacedProse(on_prose) if on_prose is not None else None
+            parts = []
+            for c, area in areas:
+                sink = spaced.next_clause() if spaced is not None else None
+                options["context_area"] = area
+                parts.append(self._ask_one(AskResult(text=c, truncated=truncated, said=said), on_prose=sink, **options))
+            _merge(result, parts)
+        result.timings.total_ms = (time.perf_counter() - start) * 1000
+        return result
+
+    def _rewritten(self, text: str | bytes) -> tuple[str, str, bool]:
+        """(the request as the rules read it, as said, whether it was cut): numbers as digits, owners, self-corrections
+        and restated list adds resolved."""
+        clean, truncated = clean_text(text, self.max_input_chars)
+        said = clean
+        if self.rules:
+            clean = restated_add(
+                owner_pronouns(self_corrected(numbered_names(digits(clean), self.catalog), self.catalog), self.catalog),
+                self.catalog,
+            )
+            clean = named_back_reference(clean, self.catalog)
+        return clean, said, truncated
+
+    def _parts(self, clean: str, context_area: str | None) -> list[tuple[str, str | None]]:
+        """The parts of a request that each get a model pass, with the area each is read in ([(clean, context_area)]
+        for one request)."""
         clauses = [clean]
         if self.split:
             items = [item for c in split_clauses(clean) for item in split_list(c, self.catalog)]
@@ -240,25 +286,68 @@ class Assistant:
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
             clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)], self.catalog)
         if len(clauses) == 1:
-            self._ask_one(result, on_prose=on_prose, **options)
-        else:
-            # Each action (and each device of a long list) gets its own retrieval and model pass: one clause's
-            # candidates do not crowd out another's, and the small model writes one or two calls well where it
-            # drops the third.
-            spaced = SpacedProse(on_prose) if on_prose is not None else None
-            parts = []
-            areas = (
-                clause_areas(clauses, self.catalog, context_area)
-                if self.rules
-                else [(c, context_area) for c in clauses]
+            return [(clean, context_area)]
+        if not self.rules:
+            return [(c, context_area) for c in clauses]
+        return clause_areas(clauses, self.catalog, context_area)
+
+    def passes(
+        self, text: str, *, context_area: str | None = None, states: Mapping[str, StateLike] | None = None
+    ) -> list[Pass]:
+        """The first model pass `ask` runs for each part of text, prepared but not run (a part the rules settle
+        comes with their result instead). Training data is built from these, so its prompts are the run time's
+        (training/devdata.py)."""
+        clean, _, _ = self._rewritten(text)
+        if not clean or (self.rules and injected(clean, self.catalog)):
+            return []
+        out = []
+        for part, area in self._parts(clean, context_area):
+            clause = without_reason(part, self.catalog) if self.rules else part
+            settled = self._by_rule(AskResult(text=part), clause, area)
+            out.append(
+                self._prepare(clause, area, states) if settled is None else Pass(clause, area, [], {}, "", 0.0, settled)
             )
-            for c, area in areas:
-                sink = spaced.next_clause() if spaced is not None else None
-                options["context_area"] = area
-                parts.append(self._ask_one(AskResult(text=c, truncated=truncated, said=said), on_prose=sink, **options))
-            _merge(result, parts)
-        result.timings.total_ms = (time.perf_counter() - start) * 1000
-        return result
+        return out
+
+    def _by_rule(self, result: AskResult, clean: str, context_area: str | None) -> AskResult | None:
+        """The result with its answer or calls filled where the rules settle the request without a model pass (a
+        room or device the home lacks, every light of a room); None otherwise."""
+        if not self.rules:
+            return None
+        if (room := missing_room(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {_a(room)} {room} in your home."
+            result.stats = {"missing_room": 1}
+            return result
+        if (appliance := missing_appliance(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {_a(appliance)} {appliance} in your home."
+            result.stats = {"missing_device": 1}
+            return result
+        if (kind := missing_device(clean, self.catalog)) is not None:
+            result.answer = f"Sorry, I can't find {_a(kind[0])} {kind[0]} in the {kind[1]}."
+            result.stats = {"missing_device": 1}
+            return result
+        if (lights := self._room_lights(clean, context_area)) is not None:
+            # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
+            result.calls = [Call(name=f.tool, arguments={ENTITY_ARG: f.entity_id}) for f in lights.functions]
+            result.stats = {"rule_calls": len(result.calls)}
+            return result
+        return None
+
+    def _prepare(self, clean: str, context_area: str | None, states: Mapping[str, StateLike] | None) -> Pass:
+        """Retrieval, the word rules' narrowing and pins, and the user turn for one model pass."""
+        t0 = time.perf_counter()
+        candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
+        retrieved = time.perf_counter()
+        pins: dict[str, dict[str, Any]] = {}
+        if self.rules:
+            candidates, pins = narrow(clean, candidates, self.catalog, states)
+            candidates = speakers_own(clean, candidates, self.catalog, context_area)
+            candidates = said_rooms_own(clean, candidates, self.catalog)
+        functions = [c.function for c in candidates]
+        content = request_content(
+            clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
+        )
+        return Pass(clean, context_area, candidates, pins, content, (retrieved - t0) * 1000)
 
     def _room_lights(self, text: str, context_area: str | None) -> AreaLights | None:
         """Every light of a room, where the words mean that: "kitchen lights off", and "I can't see a thing in here"
@@ -280,41 +369,16 @@ class Assistant:
     ) -> AskResult:
         """One model pass for result.text; fills and returns result."""
         clean = without_reason(result.text, self.catalog) if self.rules else result.text
-        start = t0 = time.perf_counter()
-        if self.rules and (room := missing_room(clean, self.catalog)) is not None:
-            result.answer = f"Sorry, I can't find {_a(room)} {room} in your home."
+        start = time.perf_counter()
+        if self._by_rule(result, clean, context_area) is not None:
             result.timings.total_ms = (time.perf_counter() - start) * 1000
-            result.stats = {"missing_room": 1}
             return result
-        if self.rules and (appliance := missing_appliance(clean, self.catalog)) is not None:
-            result.answer = f"Sorry, I can't find {_a(appliance)} {appliance} in your home."
-            result.timings.total_ms = (time.perf_counter() - start) * 1000
-            result.stats = {"missing_device": 1}
-            return result
-        if self.rules and (kind := missing_device(clean, self.catalog)) is not None:
-            result.answer = f"Sorry, I can't find {_a(kind[0])} {kind[0]} in the {kind[1]}."
-            result.timings.total_ms = (time.perf_counter() - start) * 1000
-            result.stats = {"missing_device": 1}
-            return result
-        if self.rules and (lights := self._room_lights(clean, context_area)) is not None:
-            # Every light of the area, as docs/conventions.md reads it: no model pass, so none is dropped.
-            result.calls = [Call(name=f.tool, arguments={ENTITY_ARG: f.entity_id}) for f in lights.functions]
-            result.timings.total_ms = (time.perf_counter() - start) * 1000
-            result.stats = {"rule_calls": len(result.calls)}
-            return result
-        result.candidates = self.retriever.retrieve(clean, k=self.k, context_area=context_area)
-        t1 = time.perf_counter()
-        pins: dict[str, dict[str, Any]] = {}
-        if self.rules:
-            result.candidates, pins = narrow(clean, result.candidates, self.catalog, states)
-            result.candidates = speakers_own(clean, result.candidates, self.catalog, context_area)
-            result.candidates = said_rooms_own(clean, result.candidates, self.catalog)
+        prepared = self._prepare(clean, context_area, states)
+        result.candidates, pins, content = prepared.candidates, prepared.pins, prepared.content
         functions = [c.function for c in result.candidates]
+        t1 = time.perf_counter()
         grammar = build_grammar(functions, max_calls=self.max_calls, pins=pins, marker=self._marker_gbnf)
         t2 = time.perf_counter()
-        content = request_content(
-            clean, functions, self.catalog, context_area=context_area, states=states, style=self.style
-        )
         suffix = self.engine.tokenize_plain(content) + self._tail
         fast = self.fast_forward if fast_forward is None else fast_forward
         options: dict[str, Any] = {"max_tokens": self.max_tokens, "use_cache": use_cache, "fast_forward": fast}
@@ -370,7 +434,7 @@ class Assistant:
             self._take(result, gen, retry)
             decode_ms += gen.prefill_ms + gen.decode_ms
         result.timings = Timings(
-            retrieve_ms=(t1 - t0) * 1000,
+            retrieve_ms=prepared.retrieve_ms,
             grammar_ms=(t2 - t1) * 1000,
             prefill_ms=prefill_ms,
             decode_ms=decode_ms,

@@ -44,6 +44,9 @@ class DataConfig:
     call_marker: str | None = None
     """Written before every target's calls (homefc.grammar marker_expr): best one of the base's unused special
     tokens (SmolLM2: `<jupyter_code>`), which LoRA can teach; the model's manifest entry then needs `call_marker`."""
+    devsets: list[str] = field(default_factory=list)
+    """Development sets (training/devsets names) whose sentences and reference calls also train, prompted through
+    the run time's Assistant.passes (training/devdata.py); a set named here stops measuring anything."""
     seed: int = 1234
     """Random seed."""
 
@@ -107,6 +110,27 @@ RECIPES: dict[str, Recipe] = {
     "rounds": Recipe("rounds", DataConfig(follow_up_share=0.1), TrainConfig()),
     # Conditions only, and steps scaled so the one-pass data gets the default recipe's passes (3,598 → 3,898).
     "rounds-if": Recipe("rounds-if", DataConfig(follow_up_share=0.1, copy_share=0.0), TrainConfig(max_steps=650)),
+    # The default recipe plus the development sets' people's wording (training/devdata.py); fresh9 stays out with
+    # fresh5, so two hand-written sets still measure it.
+    "natural": Recipe(
+        "natural",
+        DataConfig(
+            devsets=[
+                "fresh",
+                "fresh2",
+                "fresh3",
+                "fresh4",
+                "fresh6",
+                "fresh7",
+                "fresh8",
+                "hard",
+                "tools1",
+                "phrasing",
+                "rules",
+            ]
+        ),
+        TrainConfig(),
+    ),
     "tiny": Recipe(
         "tiny",
         DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=6),

@@ -270,6 +270,12 @@ def build_examples(
     if cfg.follow_up_share:
         _add_follow_ups(cfg, col, built, templates, per_home)
     examples = col.examples
+    if cfg.devsets:
+        from training.devdata import devset_examples
+
+        dev, dev_dropped = devset_examples(cfg, engine, embedder, domains, cache_dir, exclude)
+        examples += dev
+        col.dropped.update({f"development sentence: {k}": v for k, v in dev_dropped.items()})
     rng.shuffle(examples)
     card = {
         "seed": cfg.seed,
