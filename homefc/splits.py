@@ -72,6 +72,8 @@ NOT_BEFORE_REQUEST = frozenset(
     )
 )
 """Words after which a verb continues the same request ("can you please turn", "remember to lock")."""
+ARTICLES = frozenset({"the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that"})
+"""Words after which a verb is part of a name ("the lock up script")."""
 JOINING = frozenset({"and", "also", "then", "so"})
 """Words that join a request to the one before."""
 CONDITION = re.compile(r"^(?:if|when|whenever|unless|once|as soon as|before|after|until|while)\b", re.I)
@@ -86,8 +88,8 @@ def run_on_cuts(text: str) -> list[int]:
     for found in RUN_ON.finditer(text):
         before = text[: found.start()].split()[-1].lower()
         clause = [w for w in re.split(r"[,;:]", text[: found.start()])[-1].split() if w.lower() not in JOINING]
-        if before in NOT_BEFORE_REQUEST or len(clause) == 1:
-            continue  # "can you close …"; "buzz open the door" (one word is no request of its own)
+        if before in NOT_BEFORE_REQUEST or before in ARTICLES or len(clause) == 1:
+            continue  # "can you close …"; "run the lock up script"; "buzz open the door" (one word asks nothing)
         # "the plug switch on the landing" is a noun; "lights off switch on the fan" is a request.
         if text[found.end() :].lower().startswith("switch") and not re.fullmatch(r"on|off|up|down|\d+%?", before):
             continue
@@ -150,7 +152,8 @@ BARE_STATE = re.compile(
 """A device and its state, with no verb: "room 1 lamp on", "tom's lamp to 20 percent"."""
 STATE_SPACE = re.compile(
     r"(?<=\s)(?:on|off|to \d+(?:\s*(?:%|percent|degrees))?|\d{2,}(?:\s*(?:%|percent|degrees))?)\s+"
-    r"(?!(?:to|and|in|on|off|for|at|by|degrees|percent|minutes?|hours?|seconds?)\b)",
+    r"(?!(?:to|and|in|on|off|for|at|by|degrees|percent|minutes?|hours?|seconds?|the|my|our|his|her|their|a|an"
+    r"|times|of|plus|minus|divided|multiplied|x)\b)",
     re.I,
 )
 """The end of a device's state or value inside a transcript: on/off, "to 20", a two-digit value ("living room

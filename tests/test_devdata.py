@@ -44,6 +44,10 @@ def test_reference_calls_go_to_the_pass_that_offers_them(flat_catalog: Catalog) 
     second = _pass(flat_catalog, "lock.lock:lock.front_door")
     assert assign([lamp, door], [first, second]) == [[lamp], [door]]
     assert assign([lamp, door], [first]) == [[lamp, door]]
+    # Calls listed in another order than the parts: each goes where its function ranks first.
+    lamp_only = _pass(flat_catalog, "light.turn_on:light.living_room_ceiling")
+    door_first = _pass(flat_catalog, "lock.lock:lock.front_door", "light.turn_on:light.living_room_ceiling")
+    assert assign([lamp, door], [door_first, lamp_only]) == [[door], [lamp]]
     assert assign([door], [_pass(flat_catalog, "light.turn_on:light.living_room_ceiling")]) == "retrieval miss"
     assert assign([lamp], [first, second]) == "part without a call"
     # A call the rules make without the model is no pass's target.

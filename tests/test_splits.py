@@ -70,6 +70,18 @@ def test_requests_that_start_with_less_common_verbs_or_end_in_a_step_are_parts_o
         assert split_clauses(whole) == [whole]
 
 
+def test_names_prepositions_and_sums_do_not_split_a_request() -> None:
+    for whole in (
+        "run the lock up script",  # a verb after "the" is part of a name
+        "set the volume on the radio in the kitchen to 20 percent",  # "on the …" is a place, not a state
+        "switch the fairy lights on the balcony on",
+        "what's 23 times 47",  # a sum, not two values
+        "what's 15 percent of 80",
+    ):
+        assert split_clauses(whole) == [whole]
+    assert split_clauses("room 2 lamp off room 1 lamp on") == ["room 2 lamp off", "room 1 lamp on"]
+
+
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
     assert split_clauses("close the blind, then play the radio") == ["close the blind", "play the radio"]
     assert split_clauses("lock the door; open the garage and also start the vacuum") == [

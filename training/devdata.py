@@ -114,26 +114,25 @@ def _ordered(call: dict[str, Any], fn: Function) -> dict[str, Any]:
 
 
 def assign(calls: list[dict[str, Any]], passes: list[Pass]) -> list[list[dict[str, Any]]] | str:
-    """Each model pass's share of the reference calls, in order; a reason (str) where they do not share out: a
-    call no pass offers, or a pass left without one while others act."""
+    """Each model pass's share of the reference calls; a reason (str) where they do not share out: a call no pass
+    offers, or a pass left without one while others act. A call goes to the pass that ranks its function highest
+    (each part's own device comes first), then to a part still without a call, then to the earliest."""
     settled = {_key(c.model_dump()) for p in passes if p.settled is not None for c in p.settled.calls}
     shares: list[list[dict[str, Any]]] = [[] for _ in passes]
-    at = 0
     for call in calls:
         key = _key(call)
-        offered = [
-            i for i, p in enumerate(passes) if p.settled is None and key in {c.function.key for c in p.candidates}
-        ]
-        if not offered:
+        ranks = {
+            i: next(r for r, c in enumerate(p.candidates) if c.function.key == key)
+            for i, p in enumerate(passes)
+            if p.settled is None and key in {c.function.key for c in p.candidates}
+        }
+        if not ranks:
             if key in settled:
                 continue  # the rules make this call without the model
             return "retrieval miss"
-        # In order, and a part still without a call before one that has one: clauses are mostly one action each.
-        later = [i for i in offered if i >= at]
-        i = next((i for i in later if not shares[i]), later[0] if later else offered[0])
-        fn = next(c.function for c in passes[i].candidates if c.function.key == key)
+        i = min(ranks, key=lambda i: (ranks[i], bool(shares[i]), i))
+        fn = passes[i].candidates[ranks[i]].function
         shares[i].append(_ordered(call, fn))
-        at = i
     if calls and any(not share for share, p in zip(shares, passes, strict=True) if p.settled is None):
         return "part without a call"
     return shares
