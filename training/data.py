@@ -92,7 +92,7 @@ def target_text(request: Request) -> str:
     return calls_text(request.calls)
 
 
-def _needed_key(call: dict[str, Any]) -> str:
+def needed_key(call: dict[str, Any]) -> str:
     """The catalog key of the function a target call uses."""
     entity = call["arguments"].get(ENTITY_ARG)
     return f"{call['name']}:{entity}" if entity else call["name"]
@@ -142,8 +142,8 @@ class _Collector:
                 cands, pins = narrow(said, cands, catalog, request.states or None)
             fns = [c.function for c in cands]
             keys = {f.key for f in fns}
-            miss = bool({_needed_key(c) for c in request.calls} - keys)
-            if request.results is not None and (miss or {_needed_key(c) for c in request.then} - keys):
+            miss = bool({needed_key(c) for c in request.calls} - keys)
+            if request.results is not None and (miss or {needed_key(c) for c in request.then} - keys):
                 self.dropped["retrieval miss (read-first request)"] += 1
                 continue
             if miss:

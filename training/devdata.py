@@ -28,7 +28,7 @@ from homefc.retrieval import Embedder, Retriever
 from homefc.splits import VERBS
 from homefc.virtual_home import VirtualHome
 from training.config import DataConfig
-from training.data import MISS_ANSWER, Example, calls_text
+from training.data import MISS_ANSWER, Example, calls_text, needed_key
 from training.decontam import normalise
 
 DEVSETS = Path(__file__).parent / "devsets"
@@ -100,11 +100,6 @@ def _answer(text: str, tools: bool) -> str:
     return MISS_ANSWER if ASKS.match(text.strip()) else CHAT_ANSWER
 
 
-def _key(call: dict[str, Any]) -> str:
-    entity = call["arguments"].get(ENTITY_ARG)
-    return f"{call['name']}:{entity}" if entity else call["name"]
-
-
 def _ordered(call: dict[str, Any], fn: Function) -> dict[str, Any]:
     """The call with its arguments in the grammar's order (entity first, then the function's own order)."""
     args = call["arguments"]
@@ -117,10 +112,10 @@ def assign(calls: list[dict[str, Any]], passes: list[Pass]) -> list[list[dict[st
     """Each model pass's share of the reference calls; a reason (str) where they do not share out: a call no pass
     offers, or a pass left without one while others act. A call goes to the pass that ranks its function highest
     (each part's own device comes first), then to a part still without a call, then to the earliest."""
-    settled = {_key(c.model_dump()) for p in passes if p.settled is not None for c in p.settled.calls}
+    settled = {needed_key(c.model_dump()) for p in passes if p.settled is not None for c in p.settled.calls}
     shares: list[list[dict[str, Any]]] = [[] for _ in passes]
     for call in calls:
-        key = _key(call)
+        key = needed_key(call)
         ranks = {
             i: next(r for r, c in enumerate(p.candidates) if c.function.key == key)
             for i, p in enumerate(passes)
