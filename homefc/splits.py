@@ -413,8 +413,9 @@ def _says_what(part: str) -> bool:
     )
     if len(words) > 1 and (SAYS_WHAT.search(said) or STEP_END.search(said) or STATE_FIRST.search(said)):
         return True
-    if len(words) > 1 and (REQUEST_START.search(said) or STEP_WORD_END.search(said)):
-        return not STATEMENT.match(part) and not BEING.search(said)
+    starts_or_steps = REQUEST_START.search(said) or STEP_WORD_END.search(said)
+    if len(words) > 1 and starts_or_steps and not STATEMENT.match(part) and not BEING.search(said):
+        return True
     return has_action(part) and not statement
 
 

@@ -56,6 +56,11 @@ def test_requests_that_start_with_less_common_verbs_or_end_in_a_step_are_parts_o
         "lock the shed",
         "the tv at 40 percent volume",
     ]
+    # Words of a statement keep a step from being a request, not a verb its own request ("that is by the door").
+    assert split_clauses("turn on the lamp that is by the door, then close the blind") == [
+        "turn on the lamp that is by the door",
+        "close the blind",
+    ]
     # One word is no request of its own: "buzz" goes with "open".
     assert split_clauses("close the garage; buzz open the front door") == [
         "close the garage",
