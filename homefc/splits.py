@@ -219,6 +219,8 @@ def _value_after_name(part: str) -> str:
     found = VALUE_AFTER_NAME.search(part)
     if found is None or found.group("before").lower() in NOT_A_NAME or "," in part[: found.start("value")]:
         return part  # "low, like 20%": a level said again, not a device's
+    if re.search(r"\b(?:to|at)\b", part[: found.start("before")], re.I):
+        return part  # "set the washing machine to quick 30": the value is part of an option's name
     return f"{part[: found.start('value')]}to {found.group('value')}"
 
 
@@ -326,26 +328,54 @@ THEN_IT = re.compile(
 )
 
 
+LAST_CLAUSE = re.compile(rf",\s*(?:and\s+)?(?:then\s+)?(?={VERBS}\b)|\s+(?:and|then)\s+(?:then\s+)?(?={VERBS}\b)", re.I)
+"""Where a clause that starts with a verb begins inside the words before a pronoun."""
+
+
 SWITCHED = re.compile(r"\b(?:turn|switch|put|flick)\s+(?:on|off)\b|\b(?:on|off)$")
 
 
 def named_back_reference(text: str, catalog: Catalog) -> str:
     """ "put the kitchen radio on classic fm and turn it up a bit" → "… and turn the kitchen radio up a bit": a
-    pronoun after a verb of a second clause, where the first clause names one device in full, is that device (so
-    the clauses split, each with its device)."""
+    pronoun after a verb of a later clause, where the clause just before it names one device in full (or by the
+    words that begin several of its entities' names), is that device (so the clauses split, each with its device)."""
     found = THEN_IT.match(text.strip())
-    absolute = found is not None and re.search(r"\bto \d", text.strip()[found.end() :])
-    if found is None or (SWITCHED.search(plain(found.group("first"))) and not absolute):
+    if found is None:
+        return text
+    absolute = re.search(r"\bto \d", text.strip()[found.end() :])
+    # The pronoun is the device of the clause just before it: in "put the cellar light on, set the washing machine
+    # to quick 30 and start it", the washing machine.
+    last = plain(LAST_CLAUSE.split(found.group("first"))[-1])
+    if SWITCHED.search(last) and not absolute:
         # "turn on the lamp and then dim it" is one change of the lamp: a second pass would not see it on ("… and
         # set it to 40 percent" needs no state).
         return text
-    said = f" {plain(found.group('first'))} "
-    names = [n for n in catalog.memo("entity_names", entity_names) if f" {n} " in said]
-    names = [n for n in names if not any(n != m and f" {n} " in f" {m} " for m in names)]
+    names = _said_names(f" {last} ", catalog.memo("entity_names", entity_names))
+    if not names and re.match(rf"(?:{VERBS})\b", last, re.I):
+        # "set the washing machine to quick 30 and start it": the device of "washing machine programme" and
+        # "washing machine start"
+        names = _said_names(f" {last} ", catalog.memo("name_heads", name_heads))
     if len(names) != 1:
         return text
     start, end = found.span("pronoun")
     return f"{text.strip()[:start]}the {names[0]}{text.strip()[end:]}"
+
+
+def _said_names(said: str, names: frozenset[str]) -> list[str]:
+    """The names said in the words, less those said only as part of a longer one."""
+    found = [n for n in names if f" {n} " in said]
+    return [n for n in found if not any(n != m and f" {n} " in f" {m} " for m in found)]
+
+
+def name_heads(catalog: Catalog) -> frozenset[str]:
+    """The first two or more words of entity names, short of the whole name and not a room's name: what a device of
+    several entities is called ("washing machine" for "washing machine programme" and "washing machine start")."""
+    heads = set()
+    for name in entity_names(catalog):
+        words = name.split()
+        heads.update(" ".join(words[:n]) for n in range(2, len(words)))
+    areas = catalog.home.areas if catalog.home else []
+    return frozenset(heads - {plain(n) for a in areas for n in [a.name, *a.aliases]})
 
 
 def is_entity_name(catalog: Catalog, said: str) -> bool:

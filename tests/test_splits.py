@@ -13,6 +13,7 @@ from homefc.plurals import split_areas, split_both
 from homefc.references import plain
 from homefc.rooms import clause_areas
 from homefc.splits import (
+    name_heads,
     named_back_reference,
     split_clauses,
     split_list,
@@ -289,6 +290,11 @@ def test_bare_states_and_values_in_a_row_are_one_request_each() -> None:
     # A value straight after the name, with no "to", is that device's (the second twin had taken both values).
     assert split_clauses("sofa lamp 1 on and sofa lamp 2 50 percent") == ["sofa lamp 1 on", "sofa lamp 2 to 50 percent"]
     assert split_clauses("heating 21 and hot water 60") == ["heating to 21", "hot water to 60"]
+    # After "to", the value is part of an option's name ("Quick 30"), not a second value.
+    assert split_clauses("set the washing machine to quick 30 and turn on the hall light") == [
+        "set the washing machine to quick 30",
+        "turn on the hall light",
+    ]
     for whole in ("lamp 1 on and lamp 2 please", "oven off in 20 minutes and the hall light on"):
         assert split_clauses(whole) == [whole]
 
@@ -710,3 +716,24 @@ def test_a_value_for_it_after_switching_on_is_a_request_of_its_own(flat_catalog:
     assert named_back_reference("turn on the kitchen ceiling light and set it to 40 percent", flat_catalog) == (
         "turn on the kitchen ceiling light and set the kitchen ceiling light to 40 percent"
     )
+
+
+def test_a_pronoun_is_the_device_of_the_clause_just_before_it(domains: dict[str, DomainSpec]) -> None:
+    areas = [{"id": "cellar", "name": "Cellar"}, {"id": "dining_room", "name": "Dining room"}]
+    entities = [
+        {"id": "light.cellar", "name": "Cellar light", "area": "cellar"},
+        {"id": "light.dining_room", "name": "Dining room light", "area": "dining_room"},
+        {"id": "select.washing_machine_programme", "name": "Washing machine programme", "area": "cellar"},
+        {"id": "button.washing_machine_start", "name": "Washing machine start", "area": "cellar"},
+    ]
+    catalog = build_catalog(home_from_data({"areas": areas, "entities": entities}), domains)
+    # Not the cellar light of the first clause: the washing machine, which two entities' names begin with.
+    said = "put the cellar light on, set the washing machine to quick 30 and start it"
+    assert named_back_reference(said, catalog) == f"{said[: -len('it')]}the washing machine"
+    # Switching on and then dimming the same light is one change of it, whatever came before.
+    said = "set the washing machine to quick 30, turn on the cellar light and dim it"
+    assert named_back_reference(said, catalog) == said
+    # A room's name is not a device's, and a remark before the pronoun names no device to act on.
+    assert "dining room" not in name_heads(catalog)
+    remark = "the dining room is too dark, brighten it"
+    assert named_back_reference(remark, catalog) == remark
