@@ -160,6 +160,10 @@ STATE_SPACE = re.compile(
 thermostat 21 kitchen underfloor 19")."""
 
 
+SWITCHING_VERB = re.compile(r"\b(?:turn|switch|put|flick|leave|keep|have)\b", re.I)
+"""Verbs whose "on" or "off" is a state ("turn the hall light on kitchen light off")."""
+
+
 def _bare_states(text: str) -> list[str]:
     """ "room 2 lamp off room 1 lamp on", "washer off dryer on" (a transcript, unpunctuated): one part per state
     where every part after the first is a device and its state with no verb; [text] otherwise."""
@@ -169,6 +173,9 @@ def _bare_states(text: str) -> list[str]:
         return [text]
     if not re.sub(rf"\b(?:{VERBS}|on|off|please|can you|could you)\b", " ", parts[0], flags=re.I).strip():
         return [text]  # "turn off the light that's on": the first part is the verb alone
+    verb = re.search(rf"\b(?:{VERBS})\b", parts[0], re.I)
+    if verb and re.search(r"\b(?:on|off)$", parts[0], re.I) and not SWITCHING_VERB.search(parts[0]):
+        return [text]  # "start the washing machine on cotton sixty": "on" says how it runs, not a state
     return [BARE_VALUE.sub(r"to \g<0>", p) for p in parts]
 
 

@@ -83,9 +83,12 @@ def test_names_prepositions_and_sums_do_not_split_a_request() -> None:
         "switch the fairy lights on the balcony on",
         "what's 23 times 47",  # a sum, not two values
         "what's 15 percent of 80",
+        "start the washing machine on cotton 60",  # "on" says how it runs: "cotton 60" had set the hot water
     ):
         assert split_clauses(whole) == [whole]
     assert split_clauses("room 2 lamp off room 1 lamp on") == ["room 2 lamp off", "room 1 lamp on"]
+    porch = "switch the porch light on garden lights off"
+    assert split_clauses(porch) == ["switch the porch light on", "garden lights off"]
 
 
 def test_several_requests_in_one_sentence_are_split_per_action() -> None:
