@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from homefc.catalog import Catalog
-from homefc.references import KIND_DOMAINS, area_list, find_area, has_action, plain
+from homefc.references import KIND_DOMAINS, area_list, area_names, find_area, has_action, plain
 
 VERBS = (
     r"(?:turn|switch|set|open|close|shut|lock|unlock|dim|brighten|start|stop|pause|play|resume|continue|arm|disarm"
@@ -357,11 +357,12 @@ def named_back_reference(text: str, catalog: Catalog) -> str:
         # "turn on the lamp and then dim it" is one change of the lamp: a second pass would not see it on ("… and
         # set it to 40 percent" needs no state).
         return text
-    names = _said_names(f" {last} ", catalog.memo("entity_names", entity_names))
+    said = f" {last} "
+    names = _said_names(said, catalog.memo("entity_names", entity_names))
     if not names and re.match(rf"(?:{VERBS})\b", last, re.I):
         # "set the washing machine to quick 30 and start it": the device of "washing machine programme" and
         # "washing machine start"
-        names = _said_names(f" {last} ", catalog.memo("name_heads", name_heads))
+        names = _said_names(said, catalog.memo("name_heads", name_heads))
     if len(names) != 1:
         return text
     start, end = found.span("pronoun")
@@ -378,11 +379,11 @@ def name_heads(catalog: Catalog) -> frozenset[str]:
     """The first two or more words of entity names, short of the whole name and not a room's name: what a device of
     several entities is called ("washing machine" for "washing machine programme" and "washing machine start")."""
     heads = set()
-    for name in entity_names(catalog):
+    for name in catalog.memo("entity_names", entity_names):
         words = name.split()
         heads.update(" ".join(words[:n]) for n in range(2, len(words)))
-    areas = catalog.home.areas if catalog.home else []
-    return frozenset(heads - {plain(n) for a in areas for n in [a.name, *a.aliases]})
+    rooms = set().union(*(area_names(a) for a in (catalog.home.areas if catalog.home else [])))
+    return frozenset(heads - rooms)
 
 
 def is_entity_name(catalog: Catalog, said: str) -> bool:
