@@ -15,7 +15,7 @@ from homefc.capability import lacking
 from homefc.catalog import ENTITY_ARG, Catalog, Function
 from homefc.engine import Engine, Generation
 from homefc.grammar import build_grammar, marker_expr
-from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool
+from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool, tool_list_answer
 from homefc.hostile import REFUSAL, injected
 from homefc.implied import dark_room, dark_room_lights, measured_reads, reads_the_place
 from homefc.numbers import digits
@@ -53,6 +53,7 @@ from homefc.splits import (
 )
 from homefc.todolists import carried_list, restated_add, split_items
 from homefc.toolfit import fitting_calls
+from homefc.toolsplit import split_tool_requests
 from homefc.values import brightness_step
 
 log = logging.getLogger(__name__)
@@ -285,6 +286,8 @@ class Assistant:
             pairs = [part for pair in pairs for part in split_question(pair, self.catalog)]
             twins = [part for pair in pairs for part in split_both(pair, self.catalog)]
             clauses = carried_list([part for twin in twins for part in split_items(twin, self.catalog)], self.catalog)
+            if self.catalog.home is None:
+                clauses = [part for clause in clauses for part in split_tool_requests(clause)]
         if len(clauses) == 1:
             return [(clean, context_area)]
         if not self.rules:
@@ -461,6 +464,8 @@ class Assistant:
             if len(kept) < len(result.calls):
                 result.stats["lacking"] = len(result.calls) - len(kept)
                 result.calls, result.answer = kept, reply
+        if self.rules and self.catalog.home is None and result.answer:
+            result.answer = tool_list_answer(result.answer)
         if self.rules and self.catalog.home is None and result.calls:
             # A plain tool list: a tool that does not do what the verb asks ("book …" on a search) is declined
             # (homefc.toolfit.py), and arguments the words do not give are the model's own (homefc/grounding.py).

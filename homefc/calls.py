@@ -105,19 +105,25 @@ def validate_call(data: Any, catalog: Catalog, allowed: set[str] | None = None) 
     if allowed is not None and fn.key not in allowed:
         return f"{fn.key} was not among the candidates"
     schema = {a.name: a for a in fn.args}
+    checked: dict[str, Any] = {}
     for key, value in args.items():
         if key == ENTITY_ARG and fn.entity_id is not None:
+            checked[key] = value
             continue
         arg = schema.get(key)
         if arg is None:
             return f"{name}: unknown argument '{key}'"
+        if isinstance(value, str) and arg.enum is None:
+            # The grammar lets free text start with the space a word token carries (" Leeds"); a tool wants "Leeds".
+            value = value.strip()
         problem = _check_value(arg, value)
         if problem:
             return f"{name}: argument '{key}': {problem}"
+        checked[key] = value
     for arg in fn.args:
         if arg.required and arg.name not in args:
             return f"{name}: missing required argument '{arg.name}'"
-    return Call(name=name, arguments=dict(args))
+    return Call(name=name, arguments=checked)
 
 
 def _is_call(text: str) -> bool:

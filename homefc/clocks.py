@@ -6,7 +6,10 @@ not give is the model's own."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+from homefc.domains import ArgSchema
 from homefc.numbers import NUMBER, _value
 from homefc.values import SECONDS
 
@@ -103,3 +106,34 @@ CLOCK_WORDS = frozenset(
 def digit_words(value: str) -> set[str]:
     """Hours said in digits ("8", "6:45", "7am"), not a long number (a tracking number)."""
     return set(re.findall(r"\b\d{1,2}(?:[:.]\d{2})?(?:am|pm)?\b", value.lower()))
+
+
+HOUR_ARG = re.compile(r"^(?:(?P<prefix>\w+_)?hour)$")
+LENGTH_WORDS = re.compile(r"\b(?:length|duration|long|lasts?|for how)\b", re.I)
+
+
+def clock_arguments(arguments: dict[str, Any], args: Sequence[ArgSchema], text: str, nth: int = 0) -> dict[str, Any]:
+    """A plain tool's hour and minute of the day as the words say the time ("set an alarm for seven am" is hour 7,
+    minute 0, whatever the model wrote; the nth call of a tool takes the nth time said). Unchanged where the tool
+    has no such hour (a 24-hour integer, not a length) or no time is said."""
+    by_name = {a.name: a for a in args}
+    hour = next(
+        (
+            a
+            for a in args
+            if a.type == "integer"
+            and HOUR_ARG.match(a.name)
+            and not LENGTH_WORDS.search(a.description)
+            and (a.maximum is None or a.maximum >= 23)
+        ),
+        None,
+    )
+    if hour is None or not (times := clock_times(text)):
+        return arguments
+    h, m = (int(x) for x in times[min(nth, len(times) - 1)].split(":"))
+    found = HOUR_ARG.match(hour.name)
+    minute = by_name.get(f"{found.group('prefix') or '' if found else ''}minute")
+    placed = {**arguments, hour.name: h}
+    if minute is not None and minute.type == "integer" and (m or minute.name in arguments or minute.required):
+        placed[minute.name] = m
+    return placed

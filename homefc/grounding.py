@@ -19,18 +19,30 @@ from homefc.clocks import (
     CLOCK_FORMAT,
     CLOCK_WORDS,
     HOUR_WORDS,
+    clock_arguments,
     clock_times,
     clocks,
     digit_words,
     durations,
     said_numbers,
 )
+from homefc.conversions import conversion_arguments
 from homefc.domains import ArgSchema
 from homefc.numbers import as_said
 from homefc.references import has_action
 from homefc.values import SECONDS
 
 NO_TOOL = "Sorry, I can't do that with the tools I have."
+
+HOME_WORDS = re.compile(r"\b(?:home|house|devices?)\b", re.IGNORECASE)
+"""Words of a refusal that speaks of a home."""
+
+
+def tool_list_answer(answer: str) -> str:
+    """The model's answer on a plain tool list, where a refusal learnt for homes ("… the devices in your home")
+    would tell the user about a home they never gave; those become NO_TOOL."""
+    return NO_TOOL if HOME_WORDS.search(answer) else answer
+
 
 STOP = frozenset(
     [
@@ -141,12 +153,10 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
                 arguments[day[0]] = day[1]  # "remind me tomorrow": the model put the day in the time
             made_up = made_up or arg.required
         if not made_up:
-            kept.append(
-                Call(
-                    name=call.name,
-                    arguments=_choices_placed(_without_echoes(arguments, fn, text), fn, text, len(calls) == 1),
-                )
-            )
+            arguments = _choices_placed(_without_echoes(arguments, fn, text), fn, text, len(calls) == 1)
+            nth = sum(c.name == call.name for c in calls[:n])
+            arguments = conversion_arguments(clock_arguments(arguments, fn.args, text, nth), fn.args, text, nth)
+            kept.append(Call(name=call.name, arguments=arguments))
     return kept
 
 

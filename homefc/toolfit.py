@@ -4,7 +4,8 @@ The small model answers "book a table at Luigi's" with the restaurant search, "d
 that sets one and "reschedule the dentist" with the calendar listing: the nearest tool, doing something else.
 A request that starts with a verb of its own kind (book, buy, pay, delete, cancel, reschedule, share, …) is
 declined when the tool chosen says nothing of that kind in its name or description, or says it cannot ("Shows
-results; cannot book") (docs/conventions.md, "Plain tool lists").
+results; cannot book"), or when it speaks of another thing than the one the verb acts on ("cancel my 3pm meeting"
+on a tool that cancels alarms) (docs/conventions.md, "Plain tool lists").
 """
 
 from __future__ import annotations
@@ -69,6 +70,51 @@ def asked_kinds(text: str) -> tuple[str, ...]:
     return EITHER.get(verb) or tuple(kind for kind, (verbs, _) in KINDS.items() if verb in verbs)
 
 
+OBJECT_END = re.compile(
+    r"\b(?:about|for|at|on|in|with|from|to|by|of|that|which|who|so|because|please|and|then)\b|[,.;!?]", re.I
+)
+NOT_A_HEAD = re.compile(
+    r"^(?:my|our|your|his|her|their|the|a|an|this|that|these|those|all|every|next|last|today'?s|tomorrow'?s"
+    r"|tonight'?s|\d\w*|\w+'s|o'clock|am|pm|it|them|one|ones|everything|something)$",
+    re.I,
+)
+
+
+def object_head(text: str) -> str | None:
+    """The noun the request's verb acts on ("cancel my 3pm meeting" → "meeting"); None where it is a pronoun or not
+    plain."""
+    body = LEAD.sub("", text.strip())
+    words = OBJECT_END.split(body, maxsplit=1)[0].split()[1:]
+    nouns = [w for w in words if not NOT_A_HEAD.match(w)]
+    return nouns[-1].lower() if nouns and words and not NOT_A_HEAD.match(words[-1]) else None
+
+
+THINGS: tuple[frozenset[str], ...] = (
+    frozenset({"timer", "timers", "countdown"}),
+    frozenset({"alarm", "alarms", "wake-up"}),
+    frozenset({"reminder", "reminders"}),
+    frozenset({"meeting", "meetings", "appointment", "appointments", "event", "events", "calendar"}),
+    frozenset({"order", "orders", "delivery", "takeaway"}),
+    frozenset({"ride", "rides", "taxi", "cab", "uber", "car", "lift"}),
+    frozenset({"booking", "bookings", "reservation", "reservations", "table"}),
+    frozenset({"subscription", "subscriptions", "membership"}),
+    frozenset({"note", "notes"}),
+    frozenset({"task", "tasks", "to-do", "todo"}),
+    frozenset({"message", "messages", "text", "texts", "sms"}),
+    frozenset({"email", "emails", "mail"}),
+)
+"""Things a tool keeps and a request cancels, deletes or moves; each set names one kind of thing."""
+RECORD_KINDS = frozenset({"cancel", "delete", "move", "edit"})
+
+
+def other_thing(fn: Function, noun: str) -> bool:
+    """True when the noun is a thing of one kind and the tool's name speaks only of things of another ("cancel my
+    meeting" on cancel_timer); False where either is not such a thing."""
+    asked = next((kind for kind in THINGS if noun in kind), None)
+    own = [kind for kind in THINGS if kind & set(fn.tool.lower().split("_"))]
+    return asked is not None and bool(own) and asked not in own
+
+
 def does(fn: Function, kind: str) -> bool:
     """True when the tool's name or description says it does `kind`, and not that it cannot."""
     pattern = re.compile(rf"\b(?:{KINDS[kind][1]})\b", re.I)
@@ -85,4 +131,11 @@ def fitting_calls(text: str, calls: Sequence[Call], functions: Sequence[Function
     by_name = {f.tool: f for f in functions}
     # The verb governs the first request of the clause; a second call there answers words after an "and".
     first = calls[0] if calls else None
-    return [c for c in calls if c is not first or c.name not in by_name or any(does(by_name[c.name], k) for k in kinds)]
+    # "cancel my 3pm meeting" on a tool that cancels timers: the right verb on another thing.
+    noun = object_head(text)
+
+    def fits(fn: Function) -> bool:
+        other = noun is not None and RECORD_KINDS & set(kinds) and other_thing(fn, noun)
+        return any(does(fn, k) for k in kinds) and not other
+
+    return [c for c in calls if c is not first or c.name not in by_name or fits(by_name[c.name])]

@@ -125,6 +125,9 @@ def test_plain_tool_catalog_works_without_a_home(
     result = plain.ask("what's the weather in Paris?")
     assert_usable(result, plain)
     assert {c.function.tool for c in result.candidates} == {"get_weather", "set_timer"}
+    # Two requests in one sentence on a tool list get a pass each (homefc/toolsplit.py).
+    passes = plain.passes("what's the weather in Paris and set a timer for 5 minutes")
+    assert [p.text for p in passes] == ["what's the weather in Paris", "set a timer for 5 minutes"]
 
 
 FIXED_PROMPTS = [

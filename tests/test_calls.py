@@ -158,6 +158,18 @@ def test_plain_tool_call_validates_against_an_imported_catalog() -> None:
     )
 
 
+def test_free_text_arguments_lose_surrounding_spaces() -> None:
+    """The grammar lets a string begin with a word token's space; the tool gets the words alone."""
+    tools = catalog_from_openai_tools(
+        [{"name": "get_weather", "parameters": {"properties": {"city": {"type": "string"}}, "required": ["city"]}}]
+    )
+    parsed = parse_output('{"name": "get_weather", "arguments": {"city": " Leeds "}}', tools)
+    assert parsed.calls == [Call(name="get_weather", arguments={"city": "Leeds"})]
+    assert _error(parse_output('{"name": "get_weather", "arguments": {"city": "  "}}', tools)) == (
+        "get_weather: argument 'city': text must be 1 to 64 characters"
+    )
+
+
 def test_reimported_export_accepts_entity_calls(catalog: Catalog) -> None:
     reimported = catalog_from_openai_tools(catalog.to_openai_tools())
     parsed = parse_output(_call("light.turn_off", entity_id="light.kitchen_ceiling"), reimported)

@@ -14,7 +14,7 @@ from homefc.clocks import clock_times, said_numbers
 from homefc.config import Settings
 from homefc.domains import DomainSpec
 from homefc.factory import assistant_factory
-from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool
+from homefc.grounding import NO_TOOL, grounded_calls, in_said_words, joined_calls, named_tool, tool_list_answer
 from homefc.home import home_from_data
 from homefc.numbers import as_said, digits
 from homefc.toolfit import asked_kinds, fitting_calls
@@ -305,6 +305,11 @@ ERRANDS = [
         ),
     ]
 ]
+CANCEL_TIMER = {
+    "name": "cancel_timer",
+    "description": "Cancel a running timer.",
+    "parameters": {"type": "object", "properties": {"label": {"type": "string"}}},
+}
 TAXI = {
     "type": "function",
     "function": {
@@ -336,6 +341,11 @@ def test_a_tool_that_does_not_do_what_the_verb_asks_is_declined(errands: Catalog
     assert not fits("share my live location with Sarah", "send_message")
     assert fits("find me a Thai place", "search_restaurants")
     assert fits("remind me to book the MOT", "set_reminder")
+    # The right verb on another kind of thing: a meeting is not a timer; an alarm is one the alarm tool cancels.
+    timers = catalog_from_openai_tools([CANCEL_TIMER]).functions
+    assert not fits("can you cancel my 3pm meeting", "cancel_timer", timers)
+    assert fits("cancel the pasta timer", "cancel_timer", timers)
+    assert fits("cancel it", "cancel_timer", timers)
     # "order" books a taxi as well as buying.
     taxi = catalog_from_openai_tools([TAXI]).functions
     assert fits("order a taxi to the station", "book_taxi", taxi)
@@ -405,3 +415,8 @@ def test_free_text_keeps_the_numbers_as_said(errands: Catalog) -> None:
 def test_the_shipped_model_books_nothing_with_a_search(errands: Catalog, domains: dict[str, DomainSpec]) -> None:
     result = assistant_factory(Settings(), domains)(errands).ask("book a table for four at Luigi's tonight")
     assert not result.calls and result.answer, result
+
+
+def test_a_refusal_about_a_home_is_reworded_for_a_tool_list() -> None:
+    assert tool_list_answer("I can only help with the devices in your home.") == NO_TOOL
+    assert tool_list_answer("I can't do that with the tools I have.") == "I can't do that with the tools I have."
