@@ -131,8 +131,8 @@ def clock_arguments(arguments: dict[str, Any], args: Sequence[ArgSchema], text: 
     if hour is None or not (times := clock_times(text)):
         return arguments
     h, m = (int(x) for x in times[min(nth, len(times) - 1)].split(":"))
-    found = HOUR_ARG.match(hour.name)
-    minute = by_name.get(f"{found.group('prefix') or '' if found else ''}minute")
+    prefix = found.group("prefix") or "" if (found := HOUR_ARG.match(hour.name)) else ""
+    minute = by_name.get(f"{prefix}minute")
     placed = {**arguments, hour.name: h}
     if minute is not None and minute.type == "integer" and (m or minute.name in arguments or minute.required):
         placed[minute.name] = m

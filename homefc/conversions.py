@@ -63,6 +63,8 @@ CURRENCIES: dict[str, tuple[str, ...]] = {
 PAIR = re.compile(r"^(?:from|source)_(?P<what>\w+)$|^(?:to|target)_(?P<what2>\w+)$")
 AMOUNT = r"(?:\d+(?:[.,]\d+)?)"
 TARGET = r"(?:to|in|into|as)"
+SYMBOLS = frozenset("£$€¥")
+"""Currency signs, written before the amount."""
 
 
 def _table(arg: ArgSchema, what: str) -> dict[str, tuple[str, ...]] | None:
@@ -103,7 +105,7 @@ def _pairs(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[str, str]
     said = _said(text, table)
     pairs = []
     for i, (start, end, key) in enumerate(said):
-        symbol = re.match(rf"\s*{AMOUNT}", text[end:]) if text[start:end] in "£$€¥" else None
+        symbol = re.match(rf"\s*{AMOUNT}", text[end:]) if text[start:end] in SYMBOLS else None
         if symbol is not None:
             end += symbol.end()  # "£200 in dollars": the target comes after the amount
         elif not re.search(rf"{AMOUNT}\s*(?:degrees\s+)?$", text[:start]):

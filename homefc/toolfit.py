@@ -135,7 +135,7 @@ def fitting_calls(text: str, calls: Sequence[Call], functions: Sequence[Function
     noun = object_head(text)
 
     def fits(fn: Function) -> bool:
-        other = noun is not None and RECORD_KINDS & set(kinds) and other_thing(fn, noun)
+        other = noun is not None and bool(RECORD_KINDS & set(kinds)) and other_thing(fn, noun)
         return any(does(fn, k) for k in kinds) and not other
 
     return [c for c in calls if c is not first or c.name not in by_name or fits(by_name[c.name])]

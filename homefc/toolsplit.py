@@ -16,7 +16,7 @@ from homefc.toolfit import LEAD
 OPENERS = (
     r"(?:text|message|send|email|e-mail|mail|call|ring|phone|facetime|dial|play|put on|turn|switch|set|start|stop"
     r"|pause|resume|skip|add|remind|find|search|look up|book|order|convert|translate|tell me|show me|give me|get|check"
-    r"|read|open|close|cancel|create|schedule|log|track|navigate|take me|start|make|note|save|lock|unlock|dim"
+    r"|read|open|close|cancel|create|schedule|log|track|navigate|take me|make|note|save|lock|unlock|dim"
     r"|what(?:'s|s| is| are| about)?|how(?:'s|s)?|is it|are there|are we|do i|does|did i|have i|has|when(?:'s|s)?"
     r"|where(?:'s|s)?|who(?:'s|s)?|will it|can you|could you)"
 )
@@ -31,7 +31,8 @@ CONTENT = re.compile(
 )
 
 
-POINTER = re.compile(r"\b(?:it|that|this|them|please|for me)\b", re.I)
+BARE = re.compile(r"\b(?:it|that|this|them|please|for me)\b", re.I)
+"""Words that leave a part with only its verb ("log it", "do that please") when taken out."""
 CONDITION = re.compile(r"^\W*(?:if|unless|once|as soon as|in case|whenever|before|after|until|while)\b", re.I)
 
 
@@ -50,7 +51,7 @@ def split_tool_requests(text: str) -> list[str]:
         parts.append(head)
         start = found.end()
     tail = text[start:].strip(" ,.;")
-    if not parts or len(POINTER.sub("", tail).split()) < 2:
+    if not parts or len(BARE.sub("", tail).split()) < 2:
         # "…, log it": a verb on what was just said is not a request of its own.
         return [text]
     return [*parts, tail]
