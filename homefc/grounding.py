@@ -140,12 +140,13 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
             continue
         arguments: dict[str, Any] = {}
         made_up = False
+        nth = sum(c.name == call.name for c in calls[:n])  # this tool's nth call takes the nth time or amount said
         for name, value in call.arguments.items():
             arg = fn.arg(name)
             if arg is None:
                 arguments[name] = value
                 continue
-            given, fixed = _fix(value, arg, text, said, sum(c.name == call.name for c in calls[:n]))
+            given, fixed = _fix(value, arg, text, said, nth)
             if given:
                 arguments[name] = fixed
                 continue
@@ -154,7 +155,6 @@ def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Functio
             made_up = made_up or arg.required
         if not made_up:
             arguments = _choices_placed(_without_echoes(arguments, fn, text), fn, text, len(calls) == 1)
-            nth = sum(c.name == call.name for c in calls[:n])
             arguments = conversion_arguments(clock_arguments(arguments, fn.args, text, nth), fn.args, text, nth)
             kept.append(Call(name=call.name, arguments=arguments))
     return kept
