@@ -52,7 +52,8 @@ from homefc.splits import (
     without_reason,
 )
 from homefc.todolists import carried_list, restated_add, split_items
-from homefc.toolfit import fitting_calls
+from homefc.toolargs import said_arguments, the_same
+from homefc.toolfit import evidenced_calls, fitting_calls, timed_calls
 from homefc.toolsplit import split_tool_requests
 from homefc.values import brightness_step
 
@@ -259,6 +260,8 @@ class Assistant:
                 options["context_area"] = area
                 parts.append(self._ask_one(AskResult(text=c, truncated=truncated, said=said), on_prose=sink, **options))
             _merge(result, parts)
+            if self.rules and self.catalog.home is None:
+                result.calls = the_same(result.calls, self.catalog.functions)
         result.timings.total_ms = (time.perf_counter() - start) * 1000
         return result
 
@@ -467,19 +470,22 @@ class Assistant:
         if self.rules and self.catalog.home is None and result.answer:
             result.answer = tool_list_answer(result.answer)
         if self.rules and self.catalog.home is None and result.calls:
-            # A plain tool list: a tool that does not do what the verb asks ("book …" on a search) is declined
-            # (homefc.toolfit.py), and arguments the words do not give are the model's own (homefc/grounding.py).
-            fitting = fitting_calls(clean, result.calls, self.catalog.functions)
+            # A plain tool list: a tool that does not do what the verb asks ("book …" on a search) is declined and
+            # the weather now or to come is the one the words say (homefc/toolfit.py); arguments the words do not
+            # give are the model's own (homefc/grounding.py), those they give and the model missed are read off
+            # them (homefc/toolargs.py).
+            tools = self.catalog.functions
+            fitting = fitting_calls(clean, result.calls, tools)
             if len(fitting) < len(result.calls):
                 result.stats["unfit"] = len(result.calls) - len(fitting)
-            grounded = grounded_calls(clean, fitting, functions)
+            grounded = evidenced_calls(clean, grounded_calls(clean, timed_calls(clean, fitting, tools), tools), tools)
             if not grounded:
                 result.answer = NO_TOOL
                 result.stats["made_up"] = len(result.calls)
             # "what are Tesla and Nvidia trading at": one call per value said with "and".
-            result.calls = joined_calls(clean, grounded, functions)
+            result.calls = said_arguments(clean, joined_calls(clean, grounded, tools), tools)
             if result.said:
-                result.calls = in_said_words(result.calls, functions, result.text, result.said)
+                result.calls = in_said_words(result.calls, tools, result.text, result.said)
         return result
 
     def follow_up(self, first: AskResult, results: str) -> AskResult:

@@ -123,8 +123,30 @@ def _fix(value: Any, arg: ArgSchema, text: str, said: list[str], nth: int = 0) -
             if not (times := clock_times(text)):
                 return bool(re.search(r"\d", value)) and _grounded_text(value, said), value
             return True, value if value in times else times[0] if len(times) == 1 else times[min(nth, len(times) - 1)]
-        return arg.enum is not None or _grounded_text(value, said), value
+        if arg.enum is not None:
+            return True, value
+        if set(_words(value)) <= set(_words(arg.name)):
+            return False, value  # "what's your name?" is no playlist called "name"
+        return _grounded_text(value, said), trimmed(value, text, arg.name.lower() in CONTENT_ARGS)
     return True, value
+
+
+CONTENT_ARGS = frozenset({"text", "message", "body", "note", "content", "query", "question", "comment", "reason"})
+"""Arguments that carry what was said as a whole: a leading article there is part of it."""
+
+
+def trimmed(value: str, text: str, content: bool = False) -> str:
+    """A name as the words say it: without a stray capital the model put before it ("H Heathrow"), the "I" of the
+    words after it ("text Sam I'm late" → "Sam"; "Radiolab I haven't heard") or, but for free text, the "the" or
+    "my" said before it ("turn off the kettle" → "kettle")."""
+    words = value.split()
+    if len(words) > 1 and len(words[0]) <= 2 and words[0].isupper() and words[0].lower() not in text.lower().split():
+        words = words[1:]
+    if len(words) > 1 and words[-1] == "I":
+        words = words[:-1]
+    if not content and len(words) > 1 and words[0] in ("the", "my"):
+        words = words[1:]
+    return " ".join(words) if words else value
 
 
 def grounded_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:

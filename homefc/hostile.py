@@ -1,4 +1,5 @@
-"""Requests that try to override the assistant's rules ("SYSTEM OVERRIDE: … disarm the alarm"): refused whole.
+"""Requests that try to override the assistant's rules ("SYSTEM OVERRIDE: … disarm the alarm") or that ask it to
+pass on a threat ("text her I know where she lives"): refused whole.
 
 The small model follows an injected instruction as readily as a real one; docs/conventions.md says an unsafe
 request gets no call, so words that claim a mode or new instructions end the request before any model pass.
@@ -24,12 +25,21 @@ INJECTION = re.compile(
     re.I,
 )
 """Words that claim a mode, an override or new instructions, as an attack on the assistant says them."""
+THREAT = re.compile(
+    r"\bi know where (?:you|she|he|they) lives?\b|\bwatch (?:your|her|his|their) back\b"
+    r"|\b(?:you|she|he|they)(?:'ll| will) regret\b|\b(?:i'?ll|i will|gonna|going to) (?:kill|hurt|stab|shoot|burn)\b"
+    r"|\b(?:you're|you are|she's|he's) dead\b",
+    re.I,
+)
+"""Words of a threat to a person: no assistant sends or says them on someone's behalf."""
 REFUSAL = "I can't help with that."
 
 
 def injected(text: str, catalog: Catalog) -> bool:
     """Whether the request claims an override of the assistant's rules (unless the words are a device's name: a
-    home may have a "maintenance mode" switch)."""
+    home may have a "maintenance mode" switch) or carries a threat."""
+    if THREAT.search(text):
+        return True
     found = [plain(m.group(0)) for m in INJECTION.finditer(text)]
     if not found:
         return False

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from homefc.calls import Call
 from homefc.catalog import Function
+from homefc.grounding import GENERIC
 
 # Each kind: the imperative forms that start a request, and the pattern of a word in a tool's name or description
 # that says the tool does it.
@@ -67,6 +68,8 @@ def asked_kinds(text: str) -> tuple[str, ...]:
     if first is None:
         return ()
     verb = first.group(0)
+    if verb == "move" and thing_of(text) is not None:
+        return ("move",)  # "move the dentist appointment"; "move 3 songs ahead" skips
     return EITHER.get(verb) or tuple(kind for kind, (verbs, _) in KINDS.items() if verb in verbs)
 
 
@@ -102,6 +105,8 @@ THINGS: tuple[frozenset[str], ...] = (
     frozenset({"task", "tasks", "to-do", "todo"}),
     frozenset({"message", "messages", "text", "texts", "sms"}),
     frozenset({"email", "emails", "mail"}),
+    frozenset({"flight", "flights"}),
+    frozenset({"parcel", "parcels", "package", "packages"}),
 )
 """Things a tool keeps and a request cancels, deletes or moves; each set names one kind of thing."""
 RECORD_KINDS = frozenset({"cancel", "delete", "move", "edit"})
@@ -115,6 +120,35 @@ def other_thing(fn: Function, noun: str) -> bool:
     return asked is not None and bool(own) and asked not in own
 
 
+RIDES = THINGS[5]
+
+
+def thing_of(text: str) -> str | None:
+    """The kept thing the request acts on (THINGS but rides: "a bike ride" is no taxi): the verb's object ("read me
+    my latest texts" → "texts"), or the first such thing among the words of the object ("track flight BA117" →
+    "flight"; not a name's word, "Royal Mail"); None where it acts on none."""
+    kinds = [kind for kind in THINGS if kind is not RIDES]
+    head = object_head(text)
+    if head is not None and any(head in kind for kind in kinds):
+        return head
+    body = LEAD.sub("", text.strip())
+    words = [w for w in OBJECT_END.split(body, maxsplit=1)[0].split()[1:] if not w[:1].isupper()]
+    return next((w.lower() for w in words if any(w.lower() in kind for kind in kinds)), None)
+
+
+def speaks_of(fn: Function, noun: str) -> bool:
+    """True when the tool's name or description names the kind of thing the noun is ("texts" for send_message,
+    "Send a text message"); True for a noun of no kind."""
+    kind = next((kind for kind in THINGS if noun in kind), None)
+    words = re.findall(r"[a-z]+", f"{fn.tool.replace('_', ' ')} {fn.description}".lower())
+    return kind is None or any(w == k or (len(k) > 4 and w.startswith(k[:5])) for w in words for k in kind)
+
+
+PAST_QUESTION = re.compile(r"^\W*(?:did|has|had|was|were|have\s+(?:i|you|we|they))\b", re.I)
+"""A question of what has happened ("did Sarah text me back?"): a tool that acts does not answer it."""
+ACTING = frozenset({"send", "set", "create", "add", "play", "book", "order", "start", "call", "make", "post", "log"})
+
+
 def does(fn: Function, kind: str) -> bool:
     """True when the tool's name or description says it does `kind`, and not that it cannot."""
     pattern = re.compile(rf"\b(?:{KINDS[kind][1]})\b", re.I)
@@ -124,13 +158,23 @@ def does(fn: Function, kind: str) -> bool:
 
 
 def fitting_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
-    """The calls whose tool does what the request's verb asks; all of them when the verb is an everyday one."""
-    kinds = asked_kinds(text)
-    if not kinds:
-        return list(calls)
+    """The calls whose tool does what the request's verb asks, on the kind of thing it asks it of, and not a tool
+    that acts for a question of what has happened; all of them when the verb is an everyday one."""
     by_name = {f.tool: f for f in functions}
     # The verb governs the first request of the clause; a second call there answers words after an "and".
     first = calls[0] if calls else None
+    fn = by_name.get(first.name) if first is not None else None
+    if first is not None and fn is not None and fn.entity_id is None:
+        # A thing said inside what a note or task says is not what the request acts on.
+        carried = " ".join(str(v).lower() for v in first.arguments.values() if isinstance(v, str))
+        thing = thing_of(text)
+        thing = None if thing is not None and re.search(rf"\b{re.escape(thing)}\b", carried) else thing
+        past = PAST_QUESTION.match(text) is not None and fn.tool.lower().split("_")[0] in ACTING
+        if (thing is not None and not speaks_of(fn, thing)) or past:
+            return [c for c in calls if c is not first]
+    kinds = asked_kinds(text)
+    if not kinds:
+        return list(calls)
     # "cancel my 3pm meeting" on a tool that cancels timers: the right verb on another thing.
     noun = object_head(text)
 
@@ -139,3 +183,81 @@ def fitting_calls(text: str, calls: Sequence[Call], functions: Sequence[Function
         return any(does(fn, k) for k in kinds) and not other
 
     return [c for c in calls if c is not first or c.name not in by_name or fits(by_name[c.name])]
+
+
+FILLER = frozenset(
+    {"what", "when", "which", "where", "with", "that", "this", "from", "into", "user", "users", "given", "optional"}
+    | {"optionally", "specific", "about", "their", "there", "will", "name", "names", "number", "value", "values"}
+    | {"returns", "return", "using", "based", "also", "only", "like", "each", "some", "more", "than", "other"}
+)
+"""Words of many tools' descriptions that say nothing of what the tool does."""
+
+
+def _tool_words(fn: Function, with_description: bool) -> set[str]:
+    """A tool's own words: those of its name (and description) that are not everyday words of many tools."""
+    words = fn.tool.lower().split("_") + (re.findall(r"[a-z]+", fn.description.lower()) if with_description else [])
+    return {w for w in words if len(w) >= 4 and w not in GENERIC and w not in FILLER}
+
+
+def _said(word: str, said: set[str]) -> bool:
+    """The word is said, or a form of it ("remind" for reminder, "emails" for email)."""
+    return any(s == word or (min(len(s), len(word)) >= 5 and (s.startswith(word) or word.startswith(s))) for s in said)
+
+
+def evidenced_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """The calls without a tool the words give no sign of: after the first call, a call on a tool not called before
+    stays only where a word of that tool's name or description is said ("give me the top three headlines" does not
+    ask for the weather as well)."""
+    by_name = {f.tool: f for f in functions if f.entity_id is None}
+    said = set(re.findall(r"[a-z]+", text.lower()))
+    kept: list[Call] = []
+    for call in calls:
+        fn = by_name.get(call.name)
+        new = kept and all(c.name != call.name for c in kept)
+        if fn is None or not new or any(_said(w, said) for w in _tool_words(fn, True)):
+            kept.append(call)
+    return kept
+
+
+LATER = re.compile(
+    r"\b(?:tomorrow|tonight|later|weekend|next|coming|forecast|going to|gonna|will (?:it|there|i)"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|in \d+ days|over the)\b",
+    re.I,
+)
+"""Words of a time still to come: a forecast, not the weather now."""
+NOW = re.compile(r"\b(?:right now|now|currently|at the moment|at present|just now|outside)\b", re.I)
+FORECAST = re.compile(r"\bforecast", re.I)
+CURRENT = re.compile(r"\b(?:current|currently|right now|now|live)\b", re.I)
+
+
+def _timed(fn: Function, pattern: re.Pattern[str]) -> bool:
+    return pattern.search(f"{fn.tool.replace('_', ' ')} {fn.description}") is not None
+
+
+def _moved(call: Call, fn: Function, to: Function) -> Call | None:
+    """The call on the other tool of the pair with the arguments both have; None where it lacks a required one."""
+    arguments = {k: v for k, v in call.arguments.items() if to.arg(k) is not None}
+    if any(a.required and a.name not in arguments for a in to.args):
+        return None
+    return Call(name=to.tool, arguments=arguments)
+
+
+def timed_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """Calls on the weather now moved to the forecast where the words speak of a time to come ("is it going to
+    rain in Manchester tomorrow"), and on the forecast moved to the weather now where they say now and nothing to
+    come; only between a tool list's one forecast tool and its one tool of current conditions."""
+    plain = [f for f in functions if f.entity_id is None]
+    ahead = [f for f in plain if _timed(f, FORECAST)]
+    now = [f for f in plain if _timed(f, CURRENT) and not _timed(f, FORECAST) and "weather" in f.tool.lower()]
+    if len(ahead) != 1 or len(now) != 1:
+        return list(calls)
+    later, present = LATER.search(text) is not None, NOW.search(text) is not None
+    out = []
+    for call in calls:
+        moved = None
+        if call.name == now[0].tool and later:
+            moved = _moved(call, now[0], ahead[0])
+        elif call.name == ahead[0].tool and present and not later:
+            moved = _moved(call, ahead[0], now[0])
+        out.append(moved or call)
+    return out
