@@ -52,8 +52,8 @@ from homefc.splits import (
     without_reason,
 )
 from homefc.todolists import carried_list, restated_add, split_items
-from homefc.toolargs import said_arguments, the_same
-from homefc.toolfit import evidenced_calls, fitting_calls, timed_calls
+from homefc.toolargs import each_time, said_arguments, the_same
+from homefc.toolfit import content_tool, evidenced_calls, fitting_calls, timed_calls, timed_pair
 from homefc.toolsplit import split_tool_requests
 from homefc.values import brightness_step
 
@@ -431,8 +431,11 @@ class Assistant:
             ]
         if self.rules and not retry and self.catalog.home is None and len(result.calls) == 1:
             # A tool list: the one tool the words name by a word of its own ("email Mr Patel"), not the one picked.
-            tool = named_tool(clean, functions, result.calls[0].name)
-            retry = [tool] if tool is not None and tool.tool != result.calls[0].name else []
+            chosen = result.calls[0].name
+            tool = content_tool(clean, self.catalog.functions, chosen) or named_tool(clean, functions, chosen)
+            # The weather now or the forecast is the time said, not the word "weather" (timed_calls below).
+            pair = {f.tool for f in timed_pair(self.catalog.functions) or ()}
+            retry = [tool] if tool is not None and tool.tool != chosen and {tool.tool, chosen} != pair else []
         if retry:
             marker = self._marker_gbnf
             again = build_grammar(retry, max_calls=self.max_calls, pins=pins, allow_answer=False, marker=marker)
@@ -483,7 +486,7 @@ class Assistant:
                 result.answer = NO_TOOL
                 result.stats["made_up"] = len(result.calls)
             # "what are Tesla and Nvidia trading at": one call per value said with "and".
-            result.calls = said_arguments(clean, joined_calls(clean, grounded, tools), tools)
+            result.calls = said_arguments(clean, each_time(clean, joined_calls(clean, grounded, tools), tools), tools)
             if result.said:
                 result.calls = in_said_words(result.calls, tools, result.text, result.said)
         return result

@@ -314,6 +314,7 @@ def named_tool(text: str, functions: Sequence[Function], chosen: str | None = No
 
 
 NOT_A_VALUE = STOP | GENERIC | {"then", "also", "what", "how", "can", "could", "you", "is", "are", "if", "when"}
+NOT_A_VALUE |= {"say", "tell", "ask", "let"}  # "email Anna and say …" names no second recipient
 
 
 def _joined(value: str, text: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from homefc.calls import Call
 from homefc.catalog import Function
-from homefc.clocks import ARG_UNIT, durations, said_numbers
+from homefc.clocks import ARG_UNIT, CLOCK_FORMAT, clock_arguments, clock_times, durations, said_numbers
 from homefc.domains import ArgSchema
 from homefc.values import SECONDS
 
@@ -226,3 +226,29 @@ def the_same(calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]
             call = Call(name=call.name, arguments=call.arguments | {arg.name: before.arguments.get(arg.name, value)})
         out.append(call)
     return out
+
+
+TIMES_JOINED = re.compile(
+    r"\d(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:,\s*|\s+)(?:and|&)\s+(?:at\s+|for\s+)?\d", re.I
+)
+"""Two clock times said with "and" between them ("alarms for 6:30 and 6:45")."""
+
+
+def each_time(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
+    """ "set alarms for 6:30 and 6:45": a call for each clock time said with "and" where the model made one call on
+    a tool that takes a time of day; the nth call takes the nth time."""
+    by_tool = {f.tool: f for f in functions if f.entity_id is None}
+    fn = by_tool.get(calls[0].name) if len(calls) == 1 else None
+    times = clock_times(text)
+    if fn is None or len(times) < 2 or not TIMES_JOINED.search(text):
+        return list(calls)
+    clock = next((a for a in fn.args if CLOCK_FORMAT.search(a.description) and a.name in calls[0].arguments), None)
+    out = []
+    for nth, time in enumerate(times):
+        arguments = dict(calls[0].arguments)
+        if clock is not None:
+            arguments[clock.name] = time
+        else:
+            arguments = clock_arguments(arguments, fn.args, text, nth)
+        out.append(Call(name=fn.tool, arguments=arguments))
+    return out if len({str(c.arguments) for c in out}) == len(out) else list(calls)

@@ -5,7 +5,10 @@ that sets one and "reschedule the dentist" with the calendar listing: the neares
 A request that starts with a verb of its own kind (book, buy, pay, delete, cancel, reschedule, share, …) is
 declined when the tool chosen says nothing of that kind in its name or description, or says it cannot ("Shows
 results; cannot book"), or when it speaks of another thing than the one the verb acts on ("cancel my 3pm meeting"
-on a tool that cancels alarms) (docs/conventions.md, "Plain tool lists").
+on a tool that cancels alarms) (docs/conventions.md, "Plain tool lists"). The same holds for a request acting on a
+kept thing of one kind on a tool that never names that kind ("read me my texts" on the news); a further call needs
+a word of its own tool; the weather now or the forecast follows the time said; and the tool named before what a
+message says is the one asked for.
 """
 
 from __future__ import annotations
@@ -133,7 +136,8 @@ def thing_of(text: str) -> str | None:
         return head
     body = LEAD.sub("", text.strip())
     words = [w for w in OBJECT_END.split(body, maxsplit=1)[0].split()[1:] if not w[:1].isupper()]
-    return next((w.lower() for w in words if any(w.lower() in kind for kind in kinds)), None)
+    # "in random order" orders nothing.
+    return next((w.lower() for w in words if w.lower() != "order" and any(w.lower() in kind for kind in kinds)), None)
 
 
 def speaks_of(fn: Function, noun: str) -> bool:
@@ -242,22 +246,54 @@ def _moved(call: Call, fn: Function, to: Function) -> Call | None:
     return Call(name=to.tool, arguments=arguments)
 
 
+def timed_pair(functions: Sequence[Function]) -> tuple[Function, Function] | None:
+    """(the forecast tool, the tool of current conditions) where a tool list has one of each."""
+    plain = [f for f in functions if f.entity_id is None]
+    ahead = [f for f in plain if _timed(f, FORECAST)]
+    now = [f for f in plain if _timed(f, CURRENT) and not _timed(f, FORECAST) and "weather" in f.tool.lower()]
+    return (ahead[0], now[0]) if len(ahead) == 1 and len(now) == 1 else None
+
+
 def timed_calls(text: str, calls: Sequence[Call], functions: Sequence[Function]) -> list[Call]:
     """Calls on the weather now moved to the forecast where the words speak of a time to come ("is it going to
     rain in Manchester tomorrow"), and on the forecast moved to the weather now where they say now and nothing to
     come; only between a tool list's one forecast tool and its one tool of current conditions."""
-    plain = [f for f in functions if f.entity_id is None]
-    ahead = [f for f in plain if _timed(f, FORECAST)]
-    now = [f for f in plain if _timed(f, CURRENT) and not _timed(f, FORECAST) and "weather" in f.tool.lower()]
-    if len(ahead) != 1 or len(now) != 1:
+    pair = timed_pair(functions)
+    if pair is None:
         return list(calls)
+    ahead, now = pair
     later, present = LATER.search(text) is not None, NOW.search(text) is not None
     out = []
     for call in calls:
         moved = None
-        if call.name == now[0].tool and later:
-            moved = _moved(call, now[0], ahead[0])
-        elif call.name == ahead[0].tool and present and not later:
-            moved = _moved(call, ahead[0], now[0])
+        if call.name == now.tool and later:
+            moved = _moved(call, now, ahead)
+        elif call.name == ahead.tool and present and not later:
+            moved = _moved(call, ahead, now)
         out.append(moved or call)
     return out
+
+
+CONTENT_MARK = re.compile(r":|\b(?:saying|that says|to say)\b", re.I)
+"""Where what a note or message says begins ("take a note: buy a card", "text Sarah saying I'm stuck in traffic")."""
+VERBS = frozenset({"get", "set", "send", "add", "make", "create", "do", "start", "show", "find", "search", "list"})
+
+
+def content_tool(text: str, functions: Sequence[Function], chosen: str) -> Function | None:
+    """The one plain tool named by a word before what a note or message says, where the model picked another tool
+    for a word of the message itself ("Text Sarah saying I'm stuck in traffic" → send_text, not get_traffic); None
+    where no content is marked, or no single tool or the tool picked is named so."""
+    mark = CONTENT_MARK.search(text)
+    if mark is None:
+        return None
+    before = set(re.findall(r"[a-z]+", text[: mark.start()].lower()))
+    hits = [
+        fn
+        for fn in functions
+        if fn.entity_id is None and any(_said(w, before) for w in set(fn.tool.lower().split("_")) - VERBS if len(w) > 3)
+    ]
+    # A tool whose own verb is not an everyday one is named only with it ("translate_text" is not "text Sarah").
+    hits = [fn for fn in hits if (verb := fn.tool.lower().split("_")[0]) in VERBS or _said(verb, before)]
+    if len(hits) != 1 or hits[0].tool == chosen:
+        return None
+    return hits[0]

@@ -4,7 +4,8 @@ The small model answers "text Sam I'm late and call Mum" or "put on Radio 1 and 
 and drops the other. A sentence is cut where "and", "then" or a semicolon is followed by words that open a request
 of their own: an imperative verb an assistant's tools answer, or a question. Words that are the content of a
 message, note or reminder ("remind me to buy milk and call the plumber", "tell Jo that I'm late and to start
-without me") are never cut, nor a part too short to be a request.
+without me") are never cut, nor a part too short to be a request. A later part's "off it" is the list the part
+before it named.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from homefc.toolfit import LEAD
 OPENERS = (
     r"(?:text|message|send|email|e-mail|mail|call|ring|phone|facetime|dial|play|put on|turn|switch|set|start|stop"
     r"|pause|resume|skip|add|remind|find|search|look up|book|order|convert|translate|tell me|show me|give me|get|check"
-    r"|read|open|close|cancel|create|schedule|log|track|navigate|take me|make|note|save|lock|unlock|dim"
-    r"|what(?:'s|s| is| are| about)?|how(?:'s|s)?|is it|are there|are we|do i|does|did i|have i|has|when(?:'s|s)?"
+    r"|read|open|close|cancel|create|schedule|log|track|navigate|take|remove|wake|make|note|save|lock|unlock|dim"
+    r"|what(?:'s|s| is| are| about)?|how(?:'s|s)?|is it|is there|are there|are we|do i|does|did i|have i|has"
+    r"|when(?:'s|s)?"
     r"|where(?:'s|s)?|who(?:'s|s)?|will it|can you|could you)"
 )
 BREAK = re.compile(
@@ -54,4 +56,21 @@ def split_tool_requests(text: str) -> list[str]:
     if not parts or len(BARE.sub("", tail).split()) < 2:
         # "…, log it": a verb on what was just said is not a request of its own.
         return [text]
-    return [*parts, tail]
+    return carried_place([*parts, tail])
+
+
+PLACE = re.compile(
+    r"\b(?:on|to|off|from|onto|in)\s+(?P<place>(?:the|my|our)\s+[\w' -]*?\b(?:list|calendar|playlist|basket|cart))\b",
+    re.I,
+)
+IT_PLACE = re.compile(r"\b(?P<prep>on|to|off|from|onto|in)\s+it\b", re.I)
+
+
+def carried_place(parts: list[str]) -> list[str]:
+    """ "put bananas on the shopping list and take the apples off it": a later part's "off it" is the list the part
+    before it named."""
+    out = parts[:1]
+    for part in parts[1:]:
+        place = PLACE.search(out[-1])
+        out.append(IT_PLACE.sub(rf"\g<prep> {place['place']}", part) if place is not None else part)
+    return out

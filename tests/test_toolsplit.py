@@ -23,6 +23,15 @@ from homefc.toolsplit import split_tool_requests
             ["play Clair de Lune, set the volume to 25", "switch off the kettle"],
         ),
         ("ok so, play some jazz and set the volume to 20", ["ok so, play some jazz", "set the volume to 20"]),
+        (
+            "what's the forecast for Bristol, and is there much traffic on the way there?",
+            ["what's the forecast for Bristol", "is there much traffic on the way there?"],
+        ),
+        # A later part's "off it" is the list the part before named.
+        (
+            "put bananas on the shopping list and take the apples off it",
+            ["put bananas on the shopping list", "take the apples off the shopping list"],
+        ),
     ],
 )
 def test_each_request_gets_its_own_part(text: str, parts: list[str]) -> None:

@@ -12,8 +12,8 @@ from homefc.calls import Call
 from homefc.catalog import Catalog, catalog_from_openai_tools
 from homefc.grounding import grounded_calls, trimmed
 from homefc.hostile import injected
-from homefc.toolargs import said_arguments, the_same
-from homefc.toolfit import evidenced_calls, fitting_calls, timed_calls
+from homefc.toolargs import each_time, said_arguments, the_same
+from homefc.toolfit import content_tool, evidenced_calls, fitting_calls, timed_calls
 
 
 def _tool(name: str, description: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -255,3 +255,54 @@ def test_a_value_that_only_repeats_its_argument_is_made_up(kept: Catalog) -> Non
 )
 def test_a_threat_is_refused_whole(text: str, threat: bool, kept: Catalog) -> None:
     assert injected(text, kept) is threat
+
+
+def test_each_time_said_with_and_gets_its_call() -> None:
+    alarms = catalog_from_openai_tools(
+        [
+            _tool(
+                "set_alarm",
+                "Set an alarm.",
+                {"hour": {"type": "integer", "maximum": 23}, "minute": {"type": "integer", "maximum": 59}},
+                ["hour"],
+            ),
+            _tool(
+                "set_reminder",
+                "Remind the user.",
+                {"text": {"type": "string"}, "time": {"type": "string", "description": "HH:MM"}},
+                ["text"],
+            ),
+        ]
+    ).functions
+    first = Call(name="set_alarm", arguments={"hour": 6, "minute": 30})
+    assert [c.arguments for c in each_time("set alarms for 6:30 and 6:45", [first], alarms)] == [
+        {"hour": 6, "minute": 30},
+        {"hour": 6, "minute": 45},
+    ]
+    pills = Call(name="set_reminder", arguments={"text": "pills", "time": "08:00"})
+    assert [c.arguments["time"] for c in each_time("pills at 8am and 8pm", [pills], alarms)] == ["08:00", "20:00"]
+    # Times not joined by "and", or one time, leave the call alone.
+    assert each_time("at 6:30 remind me to leave by 7", [pills], alarms) == [pills]
+    assert each_time("alarm at 6:30", [first], alarms) == [first]
+
+
+def test_the_tool_named_before_what_a_message_says(kept: Catalog) -> None:
+    tools = catalog_from_openai_tools(
+        [
+            *KEPT,
+            _tool("get_traffic", "Traffic on the way.", {"destination": {"type": "string"}}, ["destination"]),
+            _tool("translate_text", "Translate.", {"text": {"type": "string"}}, ["text"]),
+            _tool("create_note", "Save a note.", {"text": {"type": "string"}}, ["text"]),
+        ]
+    ).functions
+
+    def named(said: str, chosen: str) -> str | None:
+        tool = content_tool(said, tools, chosen)
+        return tool.tool if tool is not None else None
+
+    assert named("Text Sarah saying I'm stuck in traffic", "get_traffic") == "send_text"
+    assert named("take a note: buy a card for Jenny", "send_text") == "create_note"
+    # The tool picked named so, no content marked, or a tool's own verb unsaid: the pick stands.
+    assert named("Text Sarah saying I'm stuck in traffic", "send_text") is None
+    assert named("text Sarah I'm stuck in traffic", "get_traffic") is None
+    assert named("translate saying hello into French", "send_text") == "translate_text"

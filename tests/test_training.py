@@ -25,7 +25,7 @@ from training.config import RECIPES, DataConfig
 from training.data import Example, _Collector, build_examples, training_homes, write_examples
 from training.decontam import evaluation_sentences, normalise
 from training.requests import Request, RequestMaker, load_templates
-from training.tools import load_toolsets
+from training.tools import ToolRequestMaker, load_toolsets
 
 TINY = DataConfig(examples=30, home_sizes=[30, 40], include_example_homes=False, tool_examples=12, seed=7)
 
@@ -136,6 +136,17 @@ def test_copy_share_zero_draws_only_conditional_follow_ups(domains: dict[str, Do
         kinds[share] = {r.kind for _ in range(60) if (r := maker.nested()) is not None}
     assert kinds[0.0] == {"nested_condition"}, name
     assert kinds[0.45] == {"nested_condition", "nested_same"}, name
+
+
+def test_a_tool_list_never_learns_to_refuse_what_it_can_do() -> None:
+    # A request for another list's tool is a "can't do that" example, unless this list has a tool for the same job.
+    sets = load_toolsets()
+    templates = load_templates()
+    organiser = next(ts for ts in sets if ts.name == "organiser")
+    assert {"weather_forecast", "draft_email"} <= organiser.same_job
+    maker = ToolRequestMaker(organiser, [ts for ts in sets if ts is not organiser], templates, random.Random(3))
+    foreign = {tool for _, tool in maker.foreign}
+    assert foreign and not foreign & organiser.same_job and "book_taxi" in foreign
 
 
 def test_every_target_passes_the_runtime_grammar(

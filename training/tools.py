@@ -32,6 +32,8 @@ class Toolset:
     """The toolset as the runtime sees an imported tool list."""
     groups: dict[str, list[dict[str, Any]]]
     """Phrasing groups per tool name."""
+    same_job: frozenset[str] = frozenset()
+    """Tools of other lists that do what one of this list's tools does (tools.yaml `overlaps`)."""
 
 
 def load_toolsets(path: Path = TOOLS) -> list[Toolset]:
@@ -41,7 +43,8 @@ def load_toolsets(path: Path = TOOLS) -> list[Toolset]:
     sets = []
     for name, members in data["toolsets"].items():
         catalog = catalog_from_openai_tools([{"type": "function", "function": tools[m]["function"]} for m in members])
-        sets.append(Toolset(name, catalog, {m: tools[m]["requests"] for m in members}))
+        same = {t for group in data.get("overlaps", []) if set(group) & set(members) for t in group}
+        sets.append(Toolset(name, catalog, {m: tools[m]["requests"] for m in members}, frozenset(same - set(members))))
     return sets
 
 
@@ -66,7 +69,9 @@ class ToolRequestMaker:
         mine = set(toolset.groups)
         name_words = {w for tool in mine for w in tool.split("_") if len(w) > 3}
         self.chat = [c for c in templates["irrelevant"]["chat"] if not name_words & set(re.findall(r"[a-z]+", c))]
-        self.foreign = [(ts, tool) for ts in others for tool in ts.groups if tool not in mine]
+        self.foreign = [
+            (ts, tool) for ts in others for tool in ts.groups if tool not in mine and tool not in toolset.same_job
+        ]
 
     def _phrase(self, toolset: Toolset, tool: str) -> tuple[str, dict[str, Any]]:
         group = self.rng.choice(toolset.groups[tool])
