@@ -123,10 +123,12 @@ def _labelled(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, A
         name = arg.name.lower().replace("_", " ")
         if arg.name in out or arg.required or arg.enum or arg.type != "string" or name in NOT_LABELS | CONTENT:
             continue
+        if len(name) < 4:
+            continue
         found = re.search(
             rf"\b(?:the\s+)?{re.escape(name)}\s+(?:is\s+|of\s+|:\s*)?(?P<v>\w[\w' -]*?){VALUE_END}", text, re.I
         )
-        if found is not None and len(name) >= 4:
+        if found is not None:
             out[arg.name] = found["v"]
     return out
 
@@ -134,9 +136,9 @@ def _labelled(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, A
 def _timed(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, Any]:
     """A length of time said once goes in the one argument counted in time units, given or not ("a 5k run in 28
     minutes" is 28 minutes, not 5)."""
-    said = durations(text)
     if re.search(r"\bquarters?\b", text, re.I):
         return arguments  # "a quarter of an hour": the hour is not the length
+    said = durations(text)
     timed = [
         a
         for a in fn.args
@@ -174,6 +176,7 @@ def _counted(arguments: dict[str, Any], fn: Function, text: str) -> dict[str, An
 
 
 def _ticker(arguments: dict[str, Any], fn: Function) -> dict[str, Any]:
+    """A company said by name ("Apple") as its ticker ("AAPL") where the argument asks for a symbol only."""
     out = dict(arguments)
     for arg in fn.args:
         value = out.get(arg.name)
