@@ -95,13 +95,15 @@ def object_head(text: str) -> str | None:
     return nouns[-1].lower() if nouns and words and not NOT_A_HEAD.match(words[-1]) else None
 
 
+RIDES = frozenset({"ride", "rides", "taxi", "cab", "uber", "car", "lift"})
+"""A ride is a thing kept and cancelled, but "a bike ride" is no taxi: not a thing a request acts on (thing_of)."""
 THINGS: tuple[frozenset[str], ...] = (
     frozenset({"timer", "timers", "countdown"}),
     frozenset({"alarm", "alarms", "wake-up"}),
     frozenset({"reminder", "reminders"}),
     frozenset({"meeting", "meetings", "appointment", "appointments", "event", "events", "calendar"}),
     frozenset({"order", "orders", "delivery", "takeaway"}),
-    frozenset({"ride", "rides", "taxi", "cab", "uber", "car", "lift"}),
+    RIDES,
     frozenset({"booking", "bookings", "reservation", "reservations", "table"}),
     frozenset({"subscription", "subscriptions", "membership"}),
     frozenset({"note", "notes"}),
@@ -115,15 +117,17 @@ THINGS: tuple[frozenset[str], ...] = (
 RECORD_KINDS = frozenset({"cancel", "delete", "move", "edit"})
 
 
+def _about(fn: Function) -> str:
+    """What a tool says of itself: its name's words and its description."""
+    return f"{fn.tool.replace('_', ' ')} {fn.description}"
+
+
 def other_thing(fn: Function, noun: str) -> bool:
     """True when the noun is a thing of one kind and the tool's name speaks only of things of another ("cancel my
     meeting" on cancel_timer); False where either is not such a thing."""
     asked = next((kind for kind in THINGS if noun in kind), None)
     own = [kind for kind in THINGS if kind & set(fn.tool.lower().split("_"))]
     return asked is not None and bool(own) and asked not in own
-
-
-RIDES = THINGS[5]
 
 
 def thing_of(text: str) -> str | None:
@@ -144,7 +148,7 @@ def speaks_of(fn: Function, noun: str) -> bool:
     """True when the tool's name or description names the kind of thing the noun is ("texts" for send_message,
     "Send a text message"); True for a noun of no kind."""
     kind = next((kind for kind in THINGS if noun in kind), None)
-    words = re.findall(r"[a-z]+", f"{fn.tool.replace('_', ' ')} {fn.description}".lower())
+    words = re.findall(r"[a-z]+", _about(fn).lower())
     return kind is None or any(w == k or (len(k) > 4 and w.startswith(k[:5])) for w in words for k in kind)
 
 
@@ -156,7 +160,7 @@ ACTING = frozenset({"send", "set", "create", "add", "play", "book", "order", "st
 def does(fn: Function, kind: str) -> bool:
     """True when the tool's name or description says it does `kind`, and not that it cannot."""
     pattern = re.compile(rf"\b(?:{KINDS[kind][1]})\b", re.I)
-    words = f"{fn.tool.replace('_', ' ')} {fn.description}"
+    words = _about(fn)
     denied = {m.group(1).lower() for m in NEGATED.finditer(words)}
     return any(m.group(0).lower() not in denied for m in pattern.finditer(words))
 
@@ -235,7 +239,7 @@ CURRENT = re.compile(r"\b(?:current|currently|right now|now|live)\b", re.I)
 
 
 def _timed(fn: Function, pattern: re.Pattern[str]) -> bool:
-    return pattern.search(f"{fn.tool.replace('_', ' ')} {fn.description}") is not None
+    return pattern.search(_about(fn)) is not None
 
 
 def _moved(call: Call, fn: Function, to: Function) -> Call | None:
